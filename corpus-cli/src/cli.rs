@@ -1,0 +1,67 @@
+//! Command-line definitions (clap derive): one `Args` struct per subcommand.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Turn Traditional-Chinese text contributions into a clean, licence-compliant, deduplicated,
+/// training-ready Parquet corpus.
+#[derive(Debug, Parser)]
+#[command(name = "corpus", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Log what happens (-v: info, -vv: debug); RUST_LOG overrides. Hides progress bars.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Never draw progress bars (they are also hidden when stderr is not a terminal).
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole pipeline described by a pipeline.toml.
+    Run(RunArgs),
+    /// Summarize a dataset and verify every checksum (exit 1 on a mismatch).
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The pipeline config.
+    pub config: PathBuf,
+    /// Write here instead of the config's `output` (relative to the working directory).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: one per core). Output bytes do not depend on it.
+    #[arg(long, short = 'j')]
+    pub threads: Option<NonZeroUsize>,
+    /// Continue an interrupted run, skipping finished tasks; the result is byte-identical to an
+    /// uninterrupted run.
+    #[arg(long)]
+    pub resume: bool,
+    /// Stop at the first bad record (exit 1) instead of recording it in the ledger.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The dataset directory (where manifest.json is).
+    pub dataset: PathBuf,
+    /// Skip the checksum verification.
+    #[arg(long)]
+    pub no_verify: bool,
+}

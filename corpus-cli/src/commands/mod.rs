@@ -1,0 +1,52 @@
+//! One module per subcommand, each `fn(args, &GlobalArgs) -> anyhow::Result<ExitStatus>`.
+
+pub mod inspect;
+pub mod run;
+
+/// `12.3 MB`, in decimal units as people read them.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// Prints the document accounting: `inputs = kept + dropped`, then drops per reason.
+pub fn print_accounting(documents: &corpus_core::ledger::LedgerSummary) {
+    println!(
+        "  documents   {} in = {} kept + {} dropped",
+        documents.inputs, documents.kept, documents.dropped
+    );
+    let width = documents
+        .dropped_by_reason
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(0);
+    for (reason, n) in &documents.dropped_by_reason {
+        println!("    {reason:<width$}  {n:>8}");
+    }
+}
+
+/// Prints one line per tier.
+pub fn print_tiers(manifest: &corpus_core::shard::manifest::DatasetManifest) {
+    for (tier, t) in &manifest.tiers {
+        let licences: Vec<String> = t.licences.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        println!(
+            "  {tier:<11} {:>8} documents  {:>9} text  {} shard{}  [{}]",
+            t.documents,
+            human_bytes(t.text_bytes),
+            t.shards,
+            if t.shards == 1 { "" } else { "s" },
+            licences.join(", ")
+        );
+    }
+}

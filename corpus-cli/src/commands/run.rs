@@ -1,0 +1,81 @@
+//! `corpus run <pipeline.toml>`.
+
+use std::time::Instant;
+
+use anyhow::Context as _;
+use corpus_core::pipeline::{self, LoadedConfig, RunOptions};
+
+use super::{human_bytes, print_accounting, print_tiers};
+use crate::ExitStatus;
+use crate::cli::{GlobalArgs, RunArgs};
+use crate::progress::Bars;
+
+pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    let started = Instant::now();
+    let config = LoadedConfig::load(&args.config)?;
+    let stages = pipeline::build_stages(&config)?;
+    let plan = pipeline::plan(config, args.output.as_deref())?;
+    tracing::info!(tasks = plan.tasks.len(), input_bytes = plan.input_bytes, output = %plan.output.display(), "Planned.");
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        pool = pool.num_threads(n.get());
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    let bars = Bars::new(global);
+    let options = RunOptions {
+        resume: args.resume,
+        strict: args.strict,
+    };
+    let summary = pool.install(|| pipeline::run(&plan, &stages, options, &bars))?;
+    if global.quiet {
+        return Ok(ExitStatus::Success);
+    }
+    let m = &summary.manifest;
+    let secs = started.elapsed().as_secs_f64();
+    if summary.already_complete {
+        println!(
+            "corpus run: {} is already complete (nothing to resume)",
+            summary.output.display()
+        );
+    } else {
+        let resumed = if summary.resumed_tasks > 0 {
+            format!(", {} tasks resumed", summary.resumed_tasks)
+        } else {
+            String::new()
+        };
+        println!(
+            "corpus run: {} tasks, {} read in {secs:.1}s ({}/s){resumed}",
+            plan.tasks.len(),
+            human_bytes(plan.input_bytes),
+            human_bytes((plan.input_bytes as f64 / secs.max(1e-3)) as u64)
+        );
+    }
+    print_accounting(&m.documents);
+    for example in &summary.examples {
+        println!("      e.g. {example}");
+    }
+    print_tiers(m);
+    println!("  output      {}", summary.output.display());
+    println!(
+        "    manifest.json        counts, checksums, config hash {}",
+        &m.config_hash[..12]
+    );
+    for s in &m.shards {
+        println!(
+            "    {:<40} {:>7} rows  {:>9}",
+            s.file.path,
+            s.file.rows,
+            human_bytes(s.file.bytes)
+        );
+    }
+    for l in &m.ledger {
+        println!(
+            "    {:<40} {:>7} rows  {:>9}",
+            l.path,
+            l.rows,
+            human_bytes(l.bytes)
+        );
+    }
+    println!("  next        corpus inspect {}", summary.output.display());
+    Ok(ExitStatus::Success)
+}

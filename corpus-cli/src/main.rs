@@ -1,0 +1,93 @@
+//! `corpus`: the sovereign-corpus command line. Parsing, printing, progress bars and exit codes
+//! live here; everything else is in `corpus-core`.
+
+mod cli;
+mod commands;
+mod logging;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+/// How a command ended; the one place exit codes are decided (DESIGN.md: 0 ok, 1 data or
+/// validation failure, 2 usage or configuration error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything worked.
+    Success,
+    /// Bad data: a record in strict mode, a dataset that fails its checksums.
+    DataFailure,
+    /// Bad usage or configuration.
+    UsageError,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => ExitCode::SUCCESS,
+            ExitStatus::DataFailure => ExitCode::from(1),
+            ExitStatus::UsageError => ExitCode::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.global.verbose, cli.global.quiet);
+    match run(cli) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            // A closed pipe (`corpus inspect … | head`) is not a failure.
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            let status = exit_status(&err);
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            if let Some(hint) = hint(&err) {
+                eprintln!("hint: {hint}");
+            }
+            status.into()
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Run(args) => commands::run::run(args, &cli.global),
+        Command::Inspect(args) => commands::inspect::inspect(args, &cli.global),
+    }
+}
+
+fn core_error(err: &anyhow::Error) -> Option<&corpus_core::error::Error> {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<corpus_core::error::Error>())
+}
+
+fn exit_status(err: &anyhow::Error) -> ExitStatus {
+    use corpus_core::error::ErrorKind;
+    match core_error(err).map(corpus_core::error::Error::kind) {
+        Some(ErrorKind::Config) => ExitStatus::UsageError,
+        _ => ExitStatus::DataFailure,
+    }
+}
+
+fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    match core_error(err)? {
+        corpus_core::error::Error::Data { .. } => {
+            Some("without --strict, bad records are recorded in the ledger and the run goes on")
+        }
+        corpus_core::error::Error::Config { .. } => {
+            Some("every key is documented in the README's pipeline.toml section")
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,525 @@
+//! JSONL reader (plain, gzip, zstd): one record per line, streamed with a bounded line buffer.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::rc::Rc;
+
+use serde_json::value::RawValue;
+
+use super::{Contribution, DataFile, Emitter, FileKind, IngestConfig};
+use crate::batch::DocumentRef;
+use crate::error::Result;
+use crate::stage::DropReason;
+
+/// A record that became a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The id field's value, if the contribution has one.
+    pub id: Option<String>,
+    /// The text, non-empty.
+    pub text: String,
+    /// The `source` field, when a string.
+    pub source: Option<String>,
+    /// The `url` field, when a string.
+    pub url: Option<String>,
+    /// Every other field, as a JSON object with sorted keys; `None` when there is none.
+    pub meta: Option<String>,
+}
+
+/// Why a line is not a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The ledger reason.
+    pub reason: DropReason,
+    /// The field concerned.
+    pub field: Option<String>,
+    /// What is wrong, never quoting the line.
+    pub detail: String,
+}
+
+impl Refusal {
+    fn new(reason: DropReason, field: Option<&str>, detail: impl Into<String>) -> Self {
+        Self {
+            reason,
+            field: field.map(str::to_string),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Parses one JSONL line into a record. Never panics; errors never quote the input.
+pub fn parse_record(
+    line: &[u8],
+    text_field: &str,
+    id_field: Option<&str>,
+) -> Result<Record, Refusal> {
+    let line = std::str::from_utf8(line).map_err(|e| {
+        Refusal::new(
+            DropReason::InvalidUtf8,
+            None,
+            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+        )
+    })?;
+    let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+    match line.trim_start().as_bytes().first() {
+        Some(b'{') => {}
+        Some(_) => {
+            return Err(Refusal::new(
+                DropReason::NotAnObject,
+                None,
+                "the line is JSON but not an object",
+            ));
+        }
+        None => return Err(Refusal::new(DropReason::MalformedJson, None, "empty line")),
+    }
+    let fields: BTreeMap<String, &RawValue> = serde_json::from_str(line).map_err(|e| {
+        let message = match e.classify() {
+            serde_json::error::Category::Data => "not an object of named fields".to_string(),
+            _ => {
+                // serde_json syntax messages name the problem and position, never the content.
+                let full = e.to_string();
+                let what = full
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or("invalid JSON")
+                    .to_string();
+                format!("{what} at column {}", e.column())
+            }
+        };
+        Refusal::new(DropReason::MalformedJson, None, message)
+    })?;
+    let text = match fields.get(text_field) {
+        None => {
+            return Err(Refusal::new(
+                DropReason::MissingField,
+                Some(text_field),
+                format!("no `{text_field}` field"),
+            ));
+        }
+        Some(raw) => match serde_json::from_str::<String>(raw.get()) {
+            Ok(s) => s,
+            Err(_) => {
+                let found = json_type(raw);
+                return Err(Refusal::new(
+                    DropReason::WrongType,
+                    Some(text_field),
+                    format!("`{text_field}` is {found}, expected a string"),
+                ));
+            }
+        },
+    };
+    let id = match id_field {
+        None => None,
+        Some(f) => Some(match fields.get(f) {
+            None => {
+                return Err(Refusal::new(
+                    DropReason::MissingField,
+                    Some(f),
+                    format!("no `{f}` field"),
+                ));
+            }
+            Some(raw) => record_id(raw).ok_or_else(|| {
+                Refusal::new(
+                    DropReason::WrongType,
+                    Some(f),
+                    format!(
+                        "`{f}` is {}, expected a non-empty string or an integer",
+                        json_type(raw)
+                    ),
+                )
+            })?,
+        }),
+    };
+    if text.trim().is_empty() {
+        return Err(Refusal::new(
+            DropReason::EmptyText,
+            Some(text_field),
+            format!("`{text_field}` is empty"),
+        ));
+    }
+    let string_field = |name: &str| {
+        fields
+            .get(name)
+            .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
+    };
+    let source = string_field("source");
+    let url = string_field("url");
+    let mut meta = String::new();
+    for (key, raw) in &fields {
+        let mapped = key == text_field
+            || Some(key.as_str()) == id_field
+            || (key == "source" && source.is_some())
+            || (key == "url" && url.is_some());
+        if mapped {
+            continue;
+        }
+        meta.push(if meta.is_empty() { '{' } else { ',' });
+        meta.push_str(&serde_json::to_string(key).unwrap_or_default());
+        meta.push(':');
+        meta.push_str(raw.get());
+    }
+    let meta = (!meta.is_empty()).then(|| meta + "}");
+    Ok(Record {
+        id,
+        text,
+        source,
+        url,
+        meta,
+    })
+}
+
+fn record_id(raw: &RawValue) -> Option<String> {
+    if let Ok(s) = serde_json::from_str::<String>(raw.get()) {
+        return (!s.trim().is_empty()).then_some(s);
+    }
+    if let Ok(n) = serde_json::from_str::<i64>(raw.get()) {
+        return Some(n.to_string());
+    }
+    serde_json::from_str::<u64>(raw.get())
+        .ok()
+        .map(|n| n.to_string())
+}
+
+fn json_type(raw: &RawValue) -> &'static str {
+    match raw.get().trim_start().as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// One line from [`LineReader`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// A complete line (without its `\n` / `\r\n`).
+    Complete(&'a [u8]),
+    /// A line longer than the limit; its bytes were skipped, not kept.
+    TooLong(u64),
+}
+
+/// Reads lines with a bounded buffer: a line over `max` bytes is consumed and counted but never
+/// held in memory. std's `read_until` would grow its buffer to the line's length.
+#[derive(Debug)]
+pub struct LineReader<R> {
+    inner: R,
+    buf: Vec<u8>,
+    max: usize,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// Wraps `inner`; lines over `max` bytes are reported as [`Line::TooLong`].
+    pub fn new(inner: R, max: usize) -> Self {
+        Self {
+            inner,
+            buf: Vec::new(),
+            max,
+        }
+    }
+
+    /// The next line, `Ok(None)` at the end. An I/O error (a truncated stream) is returned as is;
+    /// the partial line read before it is discarded.
+    pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+        self.buf.clear();
+        let mut len: u64 = 0;
+        let mut too_long = false;
+        loop {
+            let available = match self.inner.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                if len == 0 {
+                    return Ok(None);
+                }
+                break;
+            }
+            let (piece, consumed, done) = match memchr::memchr(b'\n', available) {
+                Some(i) => (&available[..i], i + 1, true),
+                None => (available, available.len(), false),
+            };
+            len += piece.len() as u64 + u64::from(done);
+            if !too_long {
+                if self.buf.len() + piece.len() > self.max {
+                    too_long = true;
+                    self.buf = Vec::new();
+                } else {
+                    self.buf.extend_from_slice(piece);
+                }
+            }
+            self.inner.consume(consumed);
+            if done {
+                break;
+            }
+        }
+        if too_long {
+            return Ok(Some(Line::TooLong(len)));
+        }
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+        }
+        Ok(Some(Line::Complete(&self.buf)))
+    }
+}
+
+/// Counts the raw bytes read from a file, for progress.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+pub(crate) fn read(
+    c: &Contribution,
+    file: &DataFile,
+    cfg: &IngestConfig,
+    out: &mut Emitter<'_>,
+) -> Result<()> {
+    let raw = match File::open(&file.abs) {
+        Ok(f) => Counting {
+            inner: f,
+            count: out.counter(),
+        },
+        Err(e) => {
+            let id = out.line_id(0);
+            return out.refuse(
+                id,
+                DropReason::UnreadableFile,
+                None,
+                format!("cannot open: {}", e.kind()),
+                None,
+                None,
+            );
+        }
+    };
+    const BUF: usize = 256 * 1024;
+    let reader: Box<dyn BufRead> = match file.kind {
+        FileKind::JsonlGzip => Box::new(BufReader::with_capacity(
+            BUF,
+            flate2::read::MultiGzDecoder::new(BufReader::new(raw)),
+        )),
+        FileKind::JsonlZstd => match zstd::stream::read::Decoder::new(raw) {
+            Ok(d) => Box::new(BufReader::with_capacity(BUF, d)),
+            Err(e) => {
+                let id = out.line_id(0);
+                return out.refuse(
+                    id,
+                    DropReason::UnreadableFile,
+                    None,
+                    format!("cannot start zstd: {}", e.kind()),
+                    None,
+                    None,
+                );
+            }
+        },
+        _ => Box::new(BufReader::with_capacity(BUF, raw)),
+    };
+    let m = &c.manifest;
+    let mut lines = LineReader::new(reader, cfg.max_record_bytes());
+    let mut number: u64 = 0;
+    loop {
+        number += 1;
+        let line = match lines.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                // Everything before the damage was kept; the rest of the file is one ledger row.
+                let id = out.line_id(number);
+                let detail = format!(
+                    "the stream ends early or is damaged at line {number} ({}); records after it are lost",
+                    e.kind()
+                );
+                return out.refuse(
+                    id,
+                    DropReason::TruncatedFile,
+                    None,
+                    detail,
+                    Some(number),
+                    None,
+                );
+            }
+        };
+        let bytes = match line {
+            Line::TooLong(len) => {
+                let id = out.line_id(number);
+                let detail = format!(
+                    "line is {len} bytes, over max_record_megabytes = {}",
+                    cfg.max_record_megabytes
+                );
+                out.refuse(
+                    id,
+                    DropReason::RecordTooLarge,
+                    None,
+                    detail,
+                    Some(number),
+                    None,
+                )?;
+                continue;
+            }
+            Line::Complete(bytes) => bytes,
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue; // A blank line is not a record.
+        }
+        match parse_record(bytes, &m.text_field, m.id_field.as_deref()) {
+            Ok(record) => {
+                let doc_id = match &record.id {
+                    Some(id) => out.record_id(id),
+                    None => out.line_id(number),
+                };
+                out.push(DocumentRef {
+                    doc_id: &doc_id,
+                    text: &record.text,
+                    source: record.source.as_deref(),
+                    url: record.url.as_deref(),
+                    meta: record.meta.as_deref(),
+                    line: Some(number),
+                    row: None,
+                })?;
+            }
+            Err(refusal) => {
+                let id = out.line_id(number);
+                out.refuse(
+                    id,
+                    refusal.reason,
+                    refusal.field.as_deref(),
+                    refusal.detail,
+                    Some(number),
+                    None,
+                )?;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn parse(line: &str) -> Result<Record, Refusal> {
+        parse_record(line.as_bytes(), "text", Some("id"))
+    }
+
+    #[test]
+    fn maps_fields_and_keeps_the_rest_as_meta() {
+        let r = parse(
+            r#"{"id":"A1","text":"第 1 條\n本法。","source":"law","url":"https://x","lang":"zh-Hant","meta":{"a":1}}"#,
+        );
+        let r = r.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(r.id.as_deref(), Some("A1"));
+        assert_eq!(r.text, "第 1 條\n本法。");
+        assert_eq!(r.source.as_deref(), Some("law"));
+        assert_eq!(
+            r.meta.as_deref(),
+            Some(r#"{"lang":"zh-Hant","meta":{"a":1}}"#)
+        );
+        let n = parse(r#"{"id":42,"text":"x"}"#).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((n.id.as_deref(), n.meta), (Some("42"), None));
+    }
+
+    #[test]
+    fn refusals_name_reason_and_field() {
+        let reason = |l: &str| parse(l).err().map(|r| (r.reason, r.field));
+        assert_eq!(
+            reason(r#"{"id":"1","text":"x""#),
+            Some((DropReason::MalformedJson, None))
+        );
+        assert_eq!(reason(r#"["x"]"#), Some((DropReason::NotAnObject, None)));
+        assert_eq!(
+            reason(r#"{"id":"1"}"#),
+            Some((DropReason::MissingField, Some("text".into())))
+        );
+        assert_eq!(
+            reason(r#"{"id":"1","text":7}"#),
+            Some((DropReason::WrongType, Some("text".into())))
+        );
+        assert_eq!(
+            reason(r#"{"id":"1","text":"  \n"}"#),
+            Some((DropReason::EmptyText, Some("text".into())))
+        );
+        assert_eq!(
+            reason(r#"{"text":"x"}"#),
+            Some((DropReason::MissingField, Some("id".into())))
+        );
+        assert_eq!(
+            reason(r#"{"id":[1],"text":"x"}"#),
+            Some((DropReason::WrongType, Some("id".into())))
+        );
+        assert_eq!(
+            reason(r#"{"id":"1","text":"\ud800"}"#).map(|r| r.0),
+            Some(DropReason::WrongType)
+        );
+        let bad = parse_record(b"{\"text\":\"\xff\"}", "text", None)
+            .err()
+            .map(|r| r.reason);
+        assert_eq!(bad, Some(DropReason::InvalidUtf8));
+    }
+
+    #[test]
+    fn refusal_details_never_quote_the_line() {
+        for line in [
+            r#"{"text":"秘密A123456789""#,
+            r#""秘密A123456789""#,
+            r#"{"text":"秘密A123456789","text2":}"#,
+        ] {
+            let detail = parse(line).err().map(|r| r.detail).unwrap_or_default();
+            assert!(!detail.contains("A123456789"), "{detail}");
+        }
+    }
+
+    #[test]
+    fn line_reader_bounds_lines_and_strips_crlf() -> io::Result<()> {
+        let input = format!("a\r\n{}\nb\nlast", "x".repeat(100));
+        let mut r = LineReader::new(io::Cursor::new(input.into_bytes()), 10);
+        assert_eq!(r.next_line()?, Some(Line::Complete(b"a")));
+        assert_eq!(r.next_line()?, Some(Line::TooLong(101)));
+        assert_eq!(r.next_line()?, Some(Line::Complete(b"b")));
+        assert_eq!(r.next_line()?, Some(Line::Complete(b"last")));
+        assert_eq!(r.next_line()?, None);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = parse_record(&bytes, "text", Some("id"));
+        }
+
+        #[test]
+        fn any_string_text_roundtrips(text in "\\PC{1,50}", id in "[a-z0-9]{1,8}") {
+            let line = serde_json::json!({"id": id, "text": text}).to_string();
+            match parse(&line) {
+                Ok(r) => { prop_assert_eq!(r.text, text); prop_assert_eq!(r.id, Some(id)); }
+                Err(e) => prop_assert_eq!(e.reason, DropReason::EmptyText),
+            }
+        }
+
+        #[test]
+        fn line_reader_splits_like_lines(parts in proptest::collection::vec("[a-z]{0,20}", 0..20), max in 1usize..30) {
+            let input = parts.join("\n");
+            let mut r = LineReader::new(io::BufReader::with_capacity(7, io::Cursor::new(input.clone().into_bytes())), max);
+            let mut got = Vec::new();
+            while let Some(line) = r.next_line().map_err(|e| TestCaseError::fail(e.to_string()))? {
+                got.push(match line { Line::Complete(b) => String::from_utf8_lossy(b).into_owned(), Line::TooLong(n) => format!("<{n}>") });
+            }
+            let want: Vec<String> = input.lines().enumerate().map(|(i, l)| {
+                let last = i + 1 == input.lines().count() && !input.ends_with('\n');
+                if l.len() > max { format!("<{}>", l.len() + usize::from(!last)) } else { l.to_string() }
+            }).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}

@@ -1,0 +1,555 @@
+//! Reading contributions: manifests, file discovery, and streaming readers for JSONL (plain,
+//! gzip, zstd), Parquet and plain-text files.
+//!
+//! Readers push [`Chunk`]s into a sink (ripgrep's push-model `Sink`, which keeps three very
+//! different formats simple): each chunk is a bounded [`DocBatch`] plus the ledger rows of the
+//! records that could not become documents. Memory is bounded by `[ingest]` limits, never by
+//! file size; a record over `max_record_megabytes` is skipped without being buffered.
+
+pub mod jsonl;
+pub mod manifest;
+pub mod parquet;
+pub mod paths;
+pub mod text;
+
+use std::cell::Cell;
+use std::num::NonZeroUsize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::batch::{DocBatch, DocBatchBuilder, DocumentRef};
+use crate::error::{Location, Result};
+use crate::ledger::LedgerRow;
+use crate::stage::DropReason;
+use manifest::{MANIFEST_FILE, Manifest};
+
+/// `[ingest]`: how records are read and batched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestConfig {
+    /// Most documents per batch handed to the stages.
+    #[serde(default = "default_batch_rows")]
+    pub batch_rows: NonZeroUsize,
+    /// Most text per batch, in MiB (a batch closes at whichever limit comes first).
+    #[serde(default = "default_batch_megabytes")]
+    pub batch_megabytes: NonZeroUsize,
+    /// Longest accepted record (a JSONL line, a text file, a Parquet value), in MiB. Longer
+    /// records are dropped as `record_too_large` without being held in memory.
+    #[serde(default = "default_max_record_megabytes")]
+    pub max_record_megabytes: NonZeroUsize,
+    /// Target size of one task, in MiB: Parquet row groups and small text files are grouped
+    /// into tasks of about this much input. JSONL files are one task each.
+    #[serde(default = "default_task_megabytes")]
+    pub task_megabytes: NonZeroUsize,
+}
+
+fn default_batch_rows() -> NonZeroUsize {
+    NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN)
+}
+fn default_batch_megabytes() -> NonZeroUsize {
+    NonZeroUsize::new(16).unwrap_or(NonZeroUsize::MIN)
+}
+fn default_max_record_megabytes() -> NonZeroUsize {
+    NonZeroUsize::new(64).unwrap_or(NonZeroUsize::MIN)
+}
+fn default_task_megabytes() -> NonZeroUsize {
+    NonZeroUsize::new(64).unwrap_or(NonZeroUsize::MIN)
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        Self {
+            batch_rows: default_batch_rows(),
+            batch_megabytes: default_batch_megabytes(),
+            max_record_megabytes: default_max_record_megabytes(),
+            task_megabytes: default_task_megabytes(),
+        }
+    }
+}
+
+const MIB: usize = 1024 * 1024;
+
+impl IngestConfig {
+    /// Most text bytes per batch.
+    pub fn batch_bytes(&self) -> usize {
+        self.batch_megabytes.get().saturating_mul(MIB)
+    }
+    /// Longest record in bytes.
+    pub fn max_record_bytes(&self) -> usize {
+        self.max_record_megabytes.get().saturating_mul(MIB)
+    }
+    /// Target task size in bytes.
+    pub fn task_bytes(&self) -> u64 {
+        self.task_megabytes.get().saturating_mul(MIB) as u64
+    }
+}
+
+/// How a data file is read, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// `.jsonl` / `.ndjson`.
+    Jsonl,
+    /// `.jsonl.gz`.
+    JsonlGzip,
+    /// `.jsonl.zst` / `.jsonl.zstd`.
+    JsonlZstd,
+    /// `.parquet`.
+    Parquet,
+    /// `.txt`: one document per file.
+    Text,
+}
+
+impl FileKind {
+    /// The reader for a file name, or `None` for an unknown extension.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let lower = name.to_ascii_lowercase();
+        let ends = |suffixes: &[&str]| suffixes.iter().any(|s| lower.ends_with(s));
+        if ends(&[".jsonl", ".ndjson"]) {
+            Some(FileKind::Jsonl)
+        } else if ends(&[".jsonl.gz", ".ndjson.gz"]) {
+            Some(FileKind::JsonlGzip)
+        } else if ends(&[".jsonl.zst", ".jsonl.zstd", ".ndjson.zst"]) {
+            Some(FileKind::JsonlZstd)
+        } else if ends(&[".parquet"]) {
+            Some(FileKind::Parquet)
+        } else if ends(&[".txt"]) {
+            Some(FileKind::Text)
+        } else {
+            None
+        }
+    }
+}
+
+/// A data file of a contribution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFile {
+    /// Path relative to the contribution directory, `/`-separated.
+    pub rel: String,
+    /// Absolute path.
+    pub abs: PathBuf,
+    /// Size in bytes when discovered.
+    pub size: u64,
+    /// Which reader.
+    pub kind: FileKind,
+}
+
+/// A contribution whose manifest parsed.
+#[derive(Debug, Clone)]
+pub struct Contribution {
+    /// Its directory.
+    pub dir: PathBuf,
+    /// The checked manifest.
+    pub manifest: Manifest,
+    /// sha256 of `contribution.toml`, for the config hash.
+    pub manifest_sha256: String,
+}
+
+impl Contribution {
+    /// The contribution id.
+    pub fn id(&self) -> &str {
+        &self.manifest.id
+    }
+}
+
+/// A contribution directory after opening it.
+#[derive(Debug)]
+pub enum Opened {
+    /// The manifest is valid; these are its files and refused patterns.
+    Valid(Contribution, paths::Resolved),
+    /// The manifest is missing or invalid: one ledger row, nothing read.
+    Rejected(LedgerRow),
+}
+
+/// Opens a contribution directory: reads and checks its manifest, resolves its files.
+pub fn open(dir: &Path) -> Opened {
+    let fallback_id = dir.file_name().map_or_else(
+        || "unnamed".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let src = match std::fs::read(&manifest_path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let row = LedgerRow::ingest_drop(
+                format!("{fallback_id}/{MANIFEST_FILE}"),
+                &fallback_id,
+                DropReason::InvalidManifest,
+            )
+            .file(MANIFEST_FILE)
+            .detail(format!("cannot read {MANIFEST_FILE}: {}", e.kind()));
+            return Opened::Rejected(row);
+        }
+    };
+    let sha = hex(&Sha256::digest(&src));
+    let parsed = match String::from_utf8(src) {
+        Ok(text) => manifest::parse(Path::new(MANIFEST_FILE), &text),
+        Err(_) => Err(vec![manifest::ManifestProblem {
+            location: Location::file(MANIFEST_FILE),
+            message: "contribution.toml is not valid UTF-8".to_string(),
+        }]),
+    };
+    match parsed {
+        Ok(manifest) => {
+            let resolved = paths::resolve(dir, &manifest.id, &manifest.files);
+            Opened::Valid(
+                Contribution {
+                    dir: dir.to_path_buf(),
+                    manifest,
+                    manifest_sha256: sha,
+                },
+                resolved,
+            )
+        }
+        Err(problems) => {
+            let first = &problems[0];
+            let more = if problems.len() > 1 {
+                format!(" (and {} more)", problems.len() - 1)
+            } else {
+                String::new()
+            };
+            let mut row = LedgerRow::ingest_drop(
+                format!("{fallback_id}/{MANIFEST_FILE}"),
+                &fallback_id,
+                DropReason::InvalidManifest,
+            )
+            .file(MANIFEST_FILE)
+            .detail(format!("{}{more}", first.message));
+            row.line = first.location.line;
+            row.field = first.location.field.clone();
+            Opened::Rejected(row)
+        }
+    }
+}
+
+/// One unit of reading work.
+#[derive(Debug, Clone)]
+pub enum Work {
+    /// Only ledger rows: problems found while planning (bad manifest, refused files).
+    Rejected(Vec<LedgerRow>),
+    /// A whole JSONL file (compressed streams cannot be split).
+    Jsonl(DataFile),
+    /// A range of a Parquet file's row groups (`None`: the whole file; its footer is unreadable).
+    Parquet {
+        /// The file.
+        file: DataFile,
+        /// Row groups to read.
+        row_groups: Option<Range<usize>>,
+        /// Index of the first row of the range in the file.
+        first_row: u64,
+        /// Rows in the range, when the footer could be read.
+        rows: Option<u64>,
+    },
+    /// Several small text files, one document each.
+    Text(Vec<DataFile>),
+}
+
+/// A planned task: one contribution's work item.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// The contribution id (the directory name when its manifest is invalid).
+    pub contribution_id: String,
+    /// The contribution, when its manifest is valid.
+    pub contribution: Option<Arc<Contribution>>,
+    /// What to read.
+    pub work: Work,
+    /// Input bytes this task reads, for progress and planning.
+    pub input_bytes: u64,
+}
+
+impl Task {
+    /// A short description for logs: `contribution/file`.
+    pub fn describe(&self) -> String {
+        let what = match &self.work {
+            Work::Rejected(rows) => format!("{} rejected entries", rows.len()),
+            Work::Jsonl(f) => f.rel.clone(),
+            Work::Parquet {
+                file,
+                row_groups: Some(r),
+                ..
+            } => format!("{} row groups {}..{}", file.rel, r.start, r.end),
+            Work::Parquet { file, .. } => file.rel.clone(),
+            Work::Text(files) => format!(
+                "{} text files from {}",
+                files.len(),
+                files.first().map_or("", |f| f.rel.as_str())
+            ),
+        };
+        format!("{}/{what}", self.contribution_id)
+    }
+}
+
+/// Splits an opened contribution into tasks, in a deterministic order.
+pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
+    let (contribution, resolved) = match opened {
+        Opened::Rejected(row) => {
+            return vec![Task {
+                contribution_id: row.contribution_id.clone(),
+                contribution: None,
+                work: Work::Rejected(vec![row]),
+                input_bytes: 0,
+            }];
+        }
+        Opened::Valid(c, r) => (Arc::new(c), r),
+    };
+    let id = contribution.id().to_string();
+    let task = |work: Work, input_bytes: u64| Task {
+        contribution_id: id.clone(),
+        contribution: Some(Arc::clone(&contribution)),
+        work,
+        input_bytes,
+    };
+    let mut tasks = Vec::new();
+    if !resolved.rejected.is_empty() {
+        tasks.push(task(Work::Rejected(resolved.rejected), 0));
+    }
+    let mut text_group: Vec<DataFile> = Vec::new();
+    let mut text_bytes = 0u64;
+    for file in resolved.files {
+        match file.kind {
+            FileKind::Jsonl | FileKind::JsonlGzip | FileKind::JsonlZstd => {
+                let size = file.size;
+                tasks.push(task(Work::Jsonl(file), size));
+            }
+            FileKind::Parquet => {
+                for (row_groups, first_row, rows, bytes) in
+                    parquet::plan_row_groups(&file, cfg.task_bytes())
+                {
+                    tasks.push(task(
+                        Work::Parquet {
+                            file: file.clone(),
+                            row_groups,
+                            first_row,
+                            rows,
+                        },
+                        bytes,
+                    ));
+                }
+            }
+            FileKind::Text => {
+                text_bytes += file.size;
+                text_group.push(file);
+                if text_bytes >= cfg.task_bytes() || text_group.len() >= 1024 {
+                    tasks.push(task(
+                        Work::Text(std::mem::take(&mut text_group)),
+                        std::mem::take(&mut text_bytes),
+                    ));
+                }
+            }
+        }
+    }
+    if !text_group.is_empty() {
+        tasks.push(task(Work::Text(text_group), text_bytes));
+    }
+    tasks
+}
+
+/// What a reader hands over: a bounded batch of documents, the records it had to refuse, and
+/// how many input bytes it consumed since the previous chunk (for progress).
+#[derive(Debug)]
+pub struct Chunk {
+    /// Documents read.
+    pub batch: DocBatch,
+    /// Records that could not become documents.
+    pub quarantined: Vec<LedgerRow>,
+    /// Input bytes consumed since the previous chunk.
+    pub input_bytes: u64,
+}
+
+/// Reads one task, pushing chunks into `sink`. Returns an error only if the sink does; a bad
+/// file is a ledger row, not an error.
+pub fn read_task(
+    task: &Task,
+    cfg: &IngestConfig,
+    sink: &mut dyn FnMut(Chunk) -> Result<()>,
+) -> Result<()> {
+    let Some(contribution) = task.contribution.as_deref() else {
+        if let Work::Rejected(rows) = &task.work {
+            return sink(Chunk {
+                batch: DocBatch::empty(),
+                quarantined: rows.clone(),
+                input_bytes: 0,
+            });
+        }
+        return Ok(());
+    };
+    match &task.work {
+        Work::Rejected(rows) => sink(Chunk {
+            batch: DocBatch::empty(),
+            quarantined: rows.clone(),
+            input_bytes: 0,
+        }),
+        Work::Jsonl(file) => {
+            let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
+            jsonl::read(contribution, file, cfg, &mut out)?;
+            out.finish()
+        }
+        Work::Parquet {
+            file,
+            row_groups,
+            first_row,
+            rows,
+        } => {
+            let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
+            parquet::read(
+                contribution,
+                file,
+                row_groups.clone(),
+                *first_row,
+                *rows,
+                cfg,
+                &mut out,
+            )?;
+            out.finish()
+        }
+        Work::Text(files) => {
+            for file in files {
+                let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
+                text::read(contribution, file, cfg, &mut out)?;
+                out.finish()?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Collects documents and refusals of one file into bounded chunks.
+pub(crate) struct Emitter<'a> {
+    builder: DocBatchBuilder,
+    quarantined: Vec<LedgerRow>,
+    batch_rows: usize,
+    batch_bytes: usize,
+    /// Raw input bytes consumed so far (shared with a counting reader).
+    consumed: Rc<Cell<u64>>,
+    reported: u64,
+    sink: &'a mut dyn FnMut(Chunk) -> Result<()>,
+    contribution_id: &'a str,
+    file: &'a str,
+}
+
+impl<'a> Emitter<'a> {
+    fn new(
+        c: &'a Contribution,
+        file: &'a str,
+        cfg: &IngestConfig,
+        sink: &'a mut dyn FnMut(Chunk) -> Result<()>,
+    ) -> Self {
+        let m = &c.manifest;
+        Self {
+            builder: DocBatchBuilder::new(&m.id, &m.licence, m.visibility.tier(), file),
+            quarantined: Vec::new(),
+            batch_rows: cfg.batch_rows.get(),
+            batch_bytes: cfg.batch_bytes(),
+            consumed: Rc::new(Cell::new(0)),
+            reported: 0,
+            sink,
+            contribution_id: c.id(),
+            file,
+        }
+    }
+
+    /// The shared counter a reader advances as it consumes input.
+    pub(crate) fn counter(&self) -> Rc<Cell<u64>> {
+        Rc::clone(&self.consumed)
+    }
+
+    /// Adds one document.
+    pub(crate) fn push(&mut self, doc: DocumentRef<'_>) -> Result<()> {
+        self.builder.push(doc);
+        if self.builder.len() >= self.batch_rows || self.builder.text_bytes() >= self.batch_bytes {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Refuses one record: a ledger row with the file filled in.
+    pub(crate) fn refuse(
+        &mut self,
+        doc_id: String,
+        reason: DropReason,
+        field: Option<&str>,
+        detail: String,
+        line: Option<u64>,
+        row: Option<u64>,
+    ) -> Result<()> {
+        let mut r = LedgerRow::ingest_drop(doc_id, self.contribution_id, reason)
+            .file(self.file)
+            .detail(detail);
+        r.field = field.map(str::to_string);
+        r.line = line;
+        r.row = row;
+        self.quarantined.push(r);
+        if self.quarantined.len() >= self.batch_rows {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// The default doc id of a record without an id: `<contribution>/<file>:<line>`.
+    pub(crate) fn line_id(&self, line: u64) -> String {
+        format!("{}/{}:{line}", self.contribution_id, self.file)
+    }
+
+    /// `<contribution>/<id>`.
+    pub(crate) fn record_id(&self, id: &str) -> String {
+        format!("{}/{id}", self.contribution_id)
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        let batch = self.builder.finish()?;
+        let quarantined = std::mem::take(&mut self.quarantined);
+        let consumed = self.consumed.get();
+        let input_bytes = consumed.saturating_sub(self.reported);
+        self.reported = consumed;
+        (self.sink)(Chunk {
+            batch,
+            quarantined,
+            input_bytes,
+        })
+    }
+
+    fn finish(mut self) -> Result<()> {
+        if !self.builder.is_empty()
+            || !self.quarantined.is_empty()
+            || self.consumed.get() > self.reported
+        {
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// Lower-case hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_kinds_by_extension() {
+        assert_eq!(FileKind::from_name("a/b.JSONL"), Some(FileKind::Jsonl));
+        assert_eq!(FileKind::from_name("b.jsonl.gz"), Some(FileKind::JsonlGzip));
+        assert_eq!(
+            FileKind::from_name("b.jsonl.zst"),
+            Some(FileKind::JsonlZstd)
+        );
+        assert_eq!(FileKind::from_name("b.parquet"), Some(FileKind::Parquet));
+        assert_eq!(FileKind::from_name("b.txt"), Some(FileKind::Text));
+        assert_eq!(FileKind::from_name("b.csv"), None);
+        assert_eq!(FileKind::from_name("b.json"), None);
+    }
+}

@@ -1,0 +1,332 @@
+//! Parquet reader: the text column (and optional id, `source`, `url`, `meta` columns) of a range
+//! of row groups, projected so no other column is decoded.
+
+use std::fs::File;
+use std::ops::Range;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int32Type, Int64Type, UInt32Type, UInt64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::DataType;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use super::{Contribution, DataFile, Emitter, IngestConfig};
+use crate::batch::DocumentRef;
+use crate::error::Result;
+use crate::stage::DropReason;
+
+/// Splits a Parquet file into row-group ranges of about `task_bytes` uncompressed each:
+/// `(row_groups, first_row, rows, bytes)`. A file whose footer cannot be read is one range of
+/// `None`, so that reading it yields the `corrupt_parquet` ledger row.
+pub fn plan_row_groups(
+    file: &DataFile,
+    task_bytes: u64,
+) -> Vec<(Option<Range<usize>>, u64, Option<u64>, u64)> {
+    let meta = File::open(&file.abs)
+        .ok()
+        .and_then(|f| ParquetRecordBatchReaderBuilder::try_new(f).ok());
+    let Some(builder) = meta else {
+        return vec![(None, 0, None, file.size)];
+    };
+    let groups = builder.metadata().row_groups();
+    let mut out = Vec::new();
+    let (mut start, mut first_row, mut rows, mut bytes) = (0usize, 0u64, 0u64, 0u64);
+    for (i, rg) in groups.iter().enumerate() {
+        rows += rg.num_rows().max(0) as u64;
+        bytes += rg.compressed_size().max(0) as u64;
+        if rg.total_byte_size().max(0) as u64 >= task_bytes
+            || bytes >= task_bytes
+            || i + 1 == groups.len()
+        {
+            out.push((Some(start..i + 1), first_row, Some(rows), bytes));
+            first_row += rows;
+            (start, rows, bytes) = (i + 1, 0, 0);
+        }
+    }
+    if out.is_empty() {
+        out.push((Some(0..0), 0, Some(0), 0));
+    }
+    out
+}
+
+/// An id column value as a string, for the supported id types.
+fn id_value(col: &ArrayRef, i: usize) -> Option<String> {
+    if col.is_null(i) {
+        return None;
+    }
+    let s = match col.data_type() {
+        DataType::Utf8 => col.as_string::<i32>().value(i).to_string(),
+        DataType::LargeUtf8 => col.as_string::<i64>().value(i).to_string(),
+        DataType::Utf8View => col.as_string_view().value(i).to_string(),
+        DataType::Int32 => col.as_primitive::<Int32Type>().value(i).to_string(),
+        DataType::Int64 => col.as_primitive::<Int64Type>().value(i).to_string(),
+        DataType::UInt32 => col.as_primitive::<UInt32Type>().value(i).to_string(),
+        DataType::UInt64 => col.as_primitive::<UInt64Type>().value(i).to_string(),
+        _ => return None,
+    };
+    (!s.trim().is_empty()).then_some(s)
+}
+
+fn is_string(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+fn str_value(col: &ArrayRef, i: usize) -> Option<&str> {
+    if col.is_null(i) {
+        return None;
+    }
+    match col.data_type() {
+        DataType::Utf8 => Some(col.as_string::<i32>().value(i)),
+        DataType::LargeUtf8 => Some(col.as_string::<i64>().value(i)),
+        DataType::Utf8View => Some(col.as_string_view().value(i)),
+        _ => None,
+    }
+}
+
+pub(crate) fn read(
+    c: &Contribution,
+    file: &DataFile,
+    row_groups: Option<Range<usize>>,
+    first_row: u64,
+    rows: Option<u64>,
+    cfg: &IngestConfig,
+    out: &mut Emitter<'_>,
+) -> Result<()> {
+    let m = &c.manifest;
+    let row_id = |row: u64| format!("{}/{}#{row}", m.id, file.rel);
+    // Every row of the range that was not read becomes a ledger row, so that the ledger still
+    // has one row per input record; a file whose row count is unknown is one row.
+    let refuse_rest = |out: &mut Emitter<'_>,
+                       from: u64,
+                       reason: DropReason,
+                       field: Option<&str>,
+                       detail: String|
+     -> Result<()> {
+        match rows {
+            Some(n) => {
+                for row in from..first_row + n {
+                    out.refuse(row_id(row), reason, field, detail.clone(), None, Some(row))?;
+                }
+                Ok(())
+            }
+            None => out.refuse(
+                format!("{}/{}", m.id, file.rel),
+                reason,
+                field,
+                detail,
+                None,
+                None,
+            ),
+        }
+    };
+    let builder = match File::open(&file.abs) {
+        Err(e) => {
+            return refuse_rest(
+                out,
+                first_row,
+                DropReason::UnreadableFile,
+                None,
+                format!("cannot open: {}", e.kind()),
+            );
+        }
+        Ok(f) => match ParquetRecordBatchReaderBuilder::try_new(f) {
+            Ok(b) => b,
+            Err(e) => {
+                return refuse_rest(
+                    out,
+                    first_row,
+                    DropReason::CorruptParquet,
+                    None,
+                    format!("cannot read the Parquet footer: {e}"),
+                );
+            }
+        },
+    };
+    let schema = builder.schema().clone();
+    let find = |name: &str| schema.fields().iter().position(|f| f.name() == name);
+    let Some(text_idx) = find(&m.text_field) else {
+        let detail = format!("no `{}` column", m.text_field);
+        return refuse_rest(
+            out,
+            first_row,
+            DropReason::MissingField,
+            Some(&m.text_field),
+            detail,
+        );
+    };
+    if !is_string(schema.field(text_idx).data_type()) {
+        let detail = format!(
+            "`{}` column is {}, expected a string type",
+            m.text_field,
+            schema.field(text_idx).data_type()
+        );
+        return refuse_rest(
+            out,
+            first_row,
+            DropReason::WrongType,
+            Some(&m.text_field),
+            detail,
+        );
+    }
+    let id_idx = match &m.id_field {
+        None => None,
+        Some(f) => match find(f) {
+            Some(i) => Some(i),
+            None => {
+                return refuse_rest(
+                    out,
+                    first_row,
+                    DropReason::MissingField,
+                    Some(f),
+                    format!("no `{f}` column"),
+                );
+            }
+        },
+    };
+    let optional = |name: &str| {
+        find(name).filter(|&i| is_string(schema.field(i).data_type()) && i != text_idx)
+    };
+    let (source_idx, url_idx, meta_idx) = (optional("source"), optional("url"), optional("meta"));
+    let mut wanted: Vec<usize> = [Some(text_idx), id_idx, source_idx, url_idx, meta_idx]
+        .into_iter()
+        .flatten()
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let position = |idx: Option<usize>| idx.and_then(|i| wanted.iter().position(|&w| w == i));
+    let (text_pos, id_pos, source_pos, url_pos, meta_pos) = (
+        position(Some(text_idx)),
+        position(id_idx),
+        position(source_idx),
+        position(url_idx),
+        position(meta_idx),
+    );
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
+    let mut builder = builder
+        .with_projection(mask)
+        .with_batch_size(cfg.batch_rows.get().min(1024));
+    if let Some(rg) = &row_groups {
+        builder = builder.with_row_groups(rg.clone().collect());
+    }
+    let reader = match builder.build() {
+        Ok(r) => r,
+        Err(e) => {
+            return refuse_rest(
+                out,
+                first_row,
+                DropReason::CorruptParquet,
+                None,
+                format!("cannot decode: {e}"),
+            );
+        }
+    };
+    let counter = out.counter();
+    let per_row = if rows.unwrap_or(0) > 0 {
+        file.size as f64 / rows.unwrap_or(1) as f64
+    } else {
+        0.0
+    };
+    let max = cfg.max_record_bytes();
+    let mut row = first_row;
+    for batch in reader {
+        let batch: RecordBatch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                return refuse_rest(
+                    out,
+                    row,
+                    DropReason::CorruptParquet,
+                    None,
+                    format!("cannot decode rows from {row}: {e}"),
+                );
+            }
+        };
+        let col = |pos: Option<usize>| pos.map(|p| batch.column(p));
+        let (texts, ids, sources, urls, metas) = (
+            col(text_pos),
+            col(id_pos),
+            col(source_pos),
+            col(url_pos),
+            col(meta_pos),
+        );
+        let Some(texts) = texts else { break };
+        for i in 0..batch.num_rows() {
+            let r = row;
+            row += 1;
+            let id = match (ids, &m.id_field) {
+                (Some(col), Some(f)) => match id_value(col, i) {
+                    Some(id) => Some(id),
+                    None => {
+                        let detail = format!("`{f}` is null, empty or not a string or integer");
+                        out.refuse(
+                            row_id(r),
+                            DropReason::MissingField,
+                            Some(f),
+                            detail,
+                            None,
+                            Some(r),
+                        )?;
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            let doc_id = id
+                .as_deref()
+                .map_or_else(|| row_id(r), |id| out.record_id(id));
+            let text = match str_value(texts, i) {
+                None => {
+                    out.refuse(
+                        doc_id,
+                        DropReason::MissingField,
+                        Some(&m.text_field),
+                        format!("`{}` is null", m.text_field),
+                        None,
+                        Some(r),
+                    )?;
+                    continue;
+                }
+                Some(t) if t.trim().is_empty() => {
+                    out.refuse(
+                        doc_id,
+                        DropReason::EmptyText,
+                        Some(&m.text_field),
+                        format!("`{}` is empty", m.text_field),
+                        None,
+                        Some(r),
+                    )?;
+                    continue;
+                }
+                Some(t) if t.len() > max => {
+                    let detail = format!(
+                        "text is {} bytes, over max_record_megabytes = {}",
+                        t.len(),
+                        cfg.max_record_megabytes
+                    );
+                    out.refuse(
+                        doc_id,
+                        DropReason::RecordTooLarge,
+                        Some(&m.text_field),
+                        detail,
+                        None,
+                        Some(r),
+                    )?;
+                    continue;
+                }
+                Some(t) => t,
+            };
+            out.push(DocumentRef {
+                doc_id: &doc_id,
+                text,
+                source: sources.and_then(|c| str_value(c, i)),
+                url: urls.and_then(|c| str_value(c, i)),
+                meta: metas.and_then(|c| str_value(c, i)),
+                line: None,
+                row: Some(r),
+            })?;
+        }
+        counter.set(((row - first_row) as f64 * per_row) as u64);
+    }
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! `pipeline.toml`: inputs, output and the per-stage tables. Each stage module owns its own
+//! config type; this file only composes them. Unknown keys and bad values are errors that name
+//! the key and the line.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Error, Location, Result, line_of, toml_location};
+use crate::ingest::IngestConfig;
+use crate::shard::ShardConfig;
+
+/// A stage table whose stage is not built yet: it accepts no keys, and documents pass through
+/// the stage unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingStage {}
+
+/// The whole `pipeline.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Contribution directories (globs), relative to the config file.
+    pub inputs: Spanned<Vec<Spanned<String>>>,
+    /// Output directory, relative to the config file; `--output` overrides it.
+    #[serde(default)]
+    pub output: Option<Spanned<String>>,
+    /// Withdrawal list (applied by the licence stage once it lands).
+    #[serde(default)]
+    pub withdrawals: Option<Spanned<String>>,
+    /// `[ingest]`.
+    #[serde(default)]
+    pub ingest: IngestConfig,
+    /// `[normalize]` (pending).
+    #[serde(default)]
+    pub normalize: PendingStage,
+    /// `[quality]` (pending).
+    #[serde(default)]
+    pub quality: PendingStage,
+    /// `[pii]` (pending).
+    #[serde(default)]
+    pub pii: PendingStage,
+    /// `[dedup]` (pending).
+    #[serde(default)]
+    pub dedup: PendingStage,
+    /// `[tokenize]` (pending).
+    #[serde(default)]
+    pub tokenize: PendingStage,
+    /// `[shard]`.
+    #[serde(default)]
+    pub shard: ShardConfig,
+}
+
+/// The parameters that decide output bytes, as hashed into `config_hash`. Paths are left out on
+/// purpose: moving a corpus or writing it elsewhere does not change its identity.
+#[derive(Debug, Serialize)]
+pub(crate) struct Hashed<'a> {
+    pub ingest: &'a IngestConfig,
+    pub normalize: &'a PendingStage,
+    pub quality: &'a PendingStage,
+    pub pii: &'a PendingStage,
+    pub dedup: &'a PendingStage,
+    pub tokenize: &'a PendingStage,
+    pub shard: &'a ShardConfig,
+}
+
+/// A loaded config: the values, where the file is, and its text (for locating errors).
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    /// The parsed values.
+    pub config: PipelineConfig,
+    /// The config file.
+    pub path: PathBuf,
+    /// The directory relative paths are resolved against.
+    pub dir: PathBuf,
+    src: String,
+}
+
+impl LoadedConfig {
+    /// Reads and parses `path`.
+    pub fn load(path: &Path) -> Result<Self> {
+        let src = std::fs::read_to_string(path).map_err(|e| {
+            Error::config(
+                Location::file(path),
+                format!("cannot read the pipeline config: {e}"),
+            )
+        })?;
+        Self::parse(path, src)
+    }
+
+    /// Parses `src` as if read from `path`.
+    pub fn parse(path: &Path, src: String) -> Result<Self> {
+        let config: PipelineConfig = toml::from_str(&src).map_err(|e| {
+            let (location, message) = toml_location(path, &src, &e);
+            Error::config(location, message)
+        })?;
+        let loaded = Self {
+            config,
+            path: path.to_path_buf(),
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            src,
+        };
+        if loaded.config.inputs.get_ref().is_empty() {
+            return Err(loaded.error(
+                loaded.config.inputs.span(),
+                "inputs",
+                "`inputs` must name at least one contribution directory",
+            ));
+        }
+        if let Some(w) = &loaded.config.withdrawals {
+            return Err(loaded.error(
+                w.span(),
+                "withdrawals",
+                "withdrawal lists are not applied yet (they arrive with the licence stage); remove `withdrawals` rather than run without them",
+            ));
+        }
+        Ok(loaded)
+    }
+
+    /// A config error at `span`, naming `key`.
+    pub(crate) fn error(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> Error {
+        let location = Location::file(&self.path)
+            .with_line(line_of(&self.src, span.start))
+            .with_field(key);
+        Error::config(location, message)
+    }
+
+    /// The output directory: `override_dir` (relative to the working directory) or `output`
+    /// (relative to the config file).
+    pub fn output_dir(&self, override_dir: Option<&Path>) -> Result<PathBuf> {
+        match (override_dir, &self.config.output) {
+            (Some(dir), _) => Ok(dir.to_path_buf()),
+            (None, Some(out)) => Ok(self.dir.join(out.get_ref())),
+            (None, None) => Err(Error::config(
+                Location::file(&self.path).with_field("output"),
+                "no output directory: set `output` in the config or pass --output",
+            )),
+        }
+    }
+
+    pub(crate) fn hashed(&self) -> Hashed<'_> {
+        let c = &self.config;
+        Hashed {
+            ingest: &c.ingest,
+            normalize: &c.normalize,
+            quality: &c.quality,
+            pii: &c.pii,
+            dedup: &c.dedup,
+            tokenize: &c.tokenize,
+            shard: &c.shard,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> (Option<u64>, Option<String>, String) {
+        match LoadedConfig::parse(Path::new("pipeline.toml"), src.to_string()) {
+            Err(Error::Config { location, message }) => (location.line, location.field, message),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let c = LoadedConfig::parse(
+            Path::new("p/pipeline.toml"),
+            "inputs = [\"c/*\"]\noutput = \"out\"\n".into(),
+        );
+        let c = c.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.config.shard.target_megabytes.get(), 256);
+        assert_eq!(c.output_dir(None).ok(), Some(PathBuf::from("p/out")));
+        assert_eq!(
+            c.output_dir(Some(Path::new("x"))).ok(),
+            Some(PathBuf::from("x"))
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_key_and_line() {
+        let (line, field, _) = err("inputs = [\"c\"]\n[shard]\ntarget_megabyte = 3\n");
+        assert_eq!((line, field.as_deref()), (Some(3), Some("target_megabyte")));
+        let (line, _, message) = err("inputs = [\"c\"]\n\n[shard]\ntarget_megabytes = 0\n");
+        assert_eq!(line, Some(4));
+        assert!(message.contains("nonzero"), "{message}");
+        let (line, _, message) = err("inputs = [\"c\"]\n[shard]\nzstd_level = 40\n");
+        assert_eq!(line, Some(3));
+        assert!(message.contains("between 1 and 22"), "{message}");
+        let (line, field, _) = err("inputs = [\"c\"]\n[dedup]\nthreshold = 0.8\n");
+        assert_eq!((line, field.as_deref()), (Some(3), Some("threshold")));
+        let (line, field, _) = err("inputs = []\n");
+        assert_eq!((line, field.as_deref()), (Some(1), Some("inputs")));
+        let (_, field, _) = err("output = \"x\"\n");
+        assert_eq!(field.as_deref(), Some("inputs"));
+    }
+}

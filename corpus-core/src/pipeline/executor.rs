@@ -1,0 +1,727 @@
+//! The local executor: runs tasks in parallel under the caller's rayon pool, applies the stages,
+//! turns verdicts into the ledger, and assembles shards — resumably and deterministically.
+//!
+//! Layout of a run in progress, inside the output directory:
+//!
+//! ```text
+//! .work/run.json                 the plan's resume key (config hash + inputs fingerprint)
+//! .work/tasks/00042.tmp/         a task being written …
+//! .work/tasks/00042/             … renamed when complete: parts, ledger.parquet, done.json
+//! .work/files/<name>.json        one marker per finished shard or ledger file
+//! shards/<tier>/train-00000-of-00002.parquet   written as .tmp, renamed, then marked
+//! ledger/ledger-00000-of-00001.parquet
+//! manifest.json                  written last; then .work/ is removed
+//! ```
+//!
+//! Output bytes depend only on the plan: a task's outputs are named by its index, shards are cut
+//! from task parts in task order, and nothing records thread timing. A run killed at any point
+//! and resumed skips finished tasks and files and writes the same bytes.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::{Array as _, BooleanArray, RecordBatch};
+use arrow_select::filter::filter_record_batch;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::plan::Plan;
+use super::reporter::{Phase, Reporter};
+use crate::batch::{DocBatch, Tier};
+use crate::error::{Error, IoResultExt, Location, ParquetResultExt, Result};
+use crate::ingest::{self, Task};
+use crate::ledger::{Decision, LedgerRow, LedgerSummary, ledger_schema, rows_to_batch};
+use crate::shard::manifest::{
+    ContributionSummary, DatasetManifest, FORMAT, MANIFEST_FILE, ShardEntry, TierSummary, Tool,
+};
+use crate::shard::{FileInfo, ParquetSink, ShardConfig, write_atomic};
+use crate::stage::{Stage, Verdict};
+
+/// How to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Continue an interrupted run in the same output directory, skipping finished work.
+    pub resume: bool,
+    /// Stop at the first record that cannot be kept because it is malformed (exit 1), instead of
+    /// recording it in the ledger and going on.
+    pub strict: bool,
+}
+
+/// What a finished run reports.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// The output directory.
+    pub output: PathBuf,
+    /// The manifest written.
+    pub manifest: DatasetManifest,
+    /// Tasks skipped because an earlier run had finished them.
+    pub resumed_tasks: usize,
+    /// Whether the dataset was already complete (`--resume` on a finished run).
+    pub already_complete: bool,
+    /// The first few dropped records, described for people (see the ledger for all).
+    pub examples: Vec<String>,
+}
+
+const WORK: &str = ".work";
+const LEDGER_ROWS_PER_FILE: u64 = 1_000_000;
+const PART_ZSTD_LEVEL: i32 = 1;
+
+/// `.work/run.json`: what the work in progress was planned from.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct RunKey {
+    tool: Tool,
+    config_hash: String,
+    inputs_fingerprint: String,
+    tasks: usize,
+}
+
+/// A task part: kept documents of one tier.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Part {
+    tier: Tier,
+    file: FileInfo,
+}
+
+/// `.work/tasks/NNNNN/done.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TaskResult {
+    contribution_id: String,
+    summary: LedgerSummary,
+    parts: Vec<Part>,
+    ledger: FileInfo,
+    /// The task's first few drops, described.
+    examples: Vec<String>,
+}
+
+const EXAMPLES: usize = 5;
+
+/// Runs the plan with `stages` between ingest and shard.
+pub fn run(
+    plan: &Plan,
+    stages: &[Box<dyn Stage>],
+    options: RunOptions,
+    reporter: &dyn Reporter,
+) -> Result<RunSummary> {
+    let out = &plan.output;
+    let work = out.join(WORK);
+    let key = RunKey {
+        tool: Tool::current(),
+        config_hash: plan.config_hash.clone(),
+        inputs_fingerprint: plan.inputs_fingerprint.clone(),
+        tasks: plan.tasks.len(),
+    };
+    let key_path = work.join("run.json");
+    if options.resume {
+        if let Some(summary) = check_resume(plan, &key, &key_path)? {
+            return Ok(summary);
+        }
+    } else {
+        for stale in [work.clone(), out.join("shards"), out.join("ledger")] {
+            if stale.exists() {
+                std::fs::remove_dir_all(&stale).at(&stale)?;
+            }
+        }
+        let manifest = out.join(MANIFEST_FILE);
+        if manifest.exists() {
+            std::fs::remove_file(&manifest).at(&manifest)?;
+        }
+    }
+    let tasks_dir = work.join("tasks");
+    std::fs::create_dir_all(&tasks_dir).at(&tasks_dir)?;
+    if !key_path.exists() {
+        write_atomic(&key_path, &json(&key)?)?;
+    }
+
+    // Phase 1: every task, in parallel; finished ones are skipped.
+    let done: Vec<bool> = (0..plan.tasks.len())
+        .map(|i| tasks_dir.join(task_name(i)).join("done.json").exists())
+        .collect();
+    let resumed_tasks = done.iter().filter(|d| **d).count();
+    let done_bytes = plan
+        .tasks
+        .iter()
+        .zip(&done)
+        .filter(|(_, d)| **d)
+        .map(|(t, _)| t.input_bytes)
+        .sum();
+    reporter.started(Phase::Read, plan.input_bytes, done_bytes);
+    let part_bytes = (plan.config.config.shard.target_bytes() / 4).clamp(1 << 20, 64 << 20);
+    plan.tasks
+        .par_iter()
+        .enumerate()
+        .filter(|(i, _)| !done[*i])
+        .try_for_each(|(i, task)| {
+            let ctx = TaskContext {
+                plan,
+                stages,
+                options,
+                reporter,
+                part_bytes,
+            };
+            ctx.run(i, task, &tasks_dir)
+        })?;
+    reporter.finished(Phase::Read);
+
+    // Phase 2: shards and ledger files, cut from the task outputs in task order.
+    let mut results = Vec::with_capacity(plan.tasks.len());
+    for i in 0..plan.tasks.len() {
+        let path = tasks_dir.join(task_name(i)).join("done.json");
+        let bytes = std::fs::read(&path).at(&path)?;
+        let result: TaskResult = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Internal(format!("{}: unreadable task marker: {e}", path.display()))
+        })?;
+        results.push(result);
+    }
+    let outputs = plan_outputs(&results, &tasks_dir, &plan.config.config.shard);
+    reporter.started(Phase::Write, outputs.len() as u64, 0);
+    let files_dir = work.join("files");
+    std::fs::create_dir_all(&files_dir).at(&files_dir)?;
+    let written: Vec<FileInfo> = outputs
+        .par_iter()
+        .map(|o| {
+            let info = o.write(out, &files_dir, &plan.config.config.shard);
+            reporter.advance(Phase::Write, 1);
+            info
+        })
+        .collect::<Result<_>>()?;
+    reporter.finished(Phase::Write);
+
+    // The accounting: every input record is in the ledger, and kept ones are in the shards.
+    let manifest = build_manifest(plan, &results, &outputs, written)?;
+    write_atomic(&out.join(MANIFEST_FILE), &manifest.to_bytes()?)?;
+    std::fs::remove_dir_all(&work).at(&work)?;
+    let examples = results
+        .iter()
+        .flat_map(|r| r.examples.iter().cloned())
+        .take(EXAMPLES)
+        .collect();
+    Ok(RunSummary {
+        output: out.clone(),
+        manifest,
+        resumed_tasks,
+        already_complete: false,
+        examples,
+    })
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("serializing: {e}")))
+}
+
+fn task_name(index: usize) -> String {
+    format!("{index:05}")
+}
+
+/// On `--resume`: `Some` if the dataset is already complete; an error if the work in progress
+/// was planned from another config or other inputs.
+fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Option<RunSummary>> {
+    let changed = |what: &str| {
+        Error::config(
+            Location::file(&plan.config.path),
+            format!(
+                "{what} in {} was made from another configuration or other inputs; run without --resume to start over",
+                plan.output.display()
+            ),
+        )
+    };
+    if key_path.exists() {
+        let bytes = std::fs::read(key_path).at(key_path)?;
+        let previous: Option<RunKey> = serde_json::from_slice(&bytes).ok();
+        if previous.as_ref() != Some(key) {
+            return Err(changed("the interrupted run"));
+        }
+        return Ok(None);
+    }
+    if plan.output.join(MANIFEST_FILE).exists() {
+        let manifest = DatasetManifest::read(&plan.output)?;
+        if manifest.config_hash != key.config_hash
+            || manifest.inputs_fingerprint != key.inputs_fingerprint
+            || manifest.tool != key.tool
+        {
+            return Err(changed("the dataset"));
+        }
+        return Ok(Some(RunSummary {
+            output: plan.output.clone(),
+            manifest,
+            resumed_tasks: plan.tasks.len(),
+            already_complete: true,
+            examples: Vec::new(),
+        }));
+    }
+    Ok(None)
+}
+
+struct TaskContext<'a> {
+    plan: &'a Plan,
+    stages: &'a [Box<dyn Stage>],
+    options: RunOptions,
+    reporter: &'a dyn Reporter,
+    part_bytes: u64,
+}
+
+/// The kept documents of one tier, rotated into parts of about `part_bytes` of text.
+struct PartWriter {
+    tier: Tier,
+    current: Option<ParquetSink>,
+    done: Vec<Part>,
+}
+
+impl TaskContext<'_> {
+    fn run(&self, index: usize, task: &Task, tasks_dir: &Path) -> Result<()> {
+        let final_dir = tasks_dir.join(task_name(index));
+        let tmp_dir = tasks_dir.join(format!("{}.tmp", task_name(index)));
+        if tmp_dir.exists() {
+            std::fs::remove_dir_all(&tmp_dir).at(&tmp_dir)?;
+        }
+        std::fs::create_dir_all(&tmp_dir).at(&tmp_dir)?;
+        let ingest_cfg = &self.plan.config.config.ingest;
+        let mut ledger = ParquetSink::create(
+            &tmp_dir.join("ledger.parquet"),
+            "ledger.parquet",
+            ledger_schema(),
+            PART_ZSTD_LEVEL,
+            8 << 20,
+        )?;
+        let mut summary = LedgerSummary::default();
+        let mut examples = Vec::new();
+        let mut parts: Vec<PartWriter> = Vec::new();
+        let last_stage = self.stages.last().map_or("ingest", |s| s.name());
+        tracing::debug!(task = index, what = %task.describe(), "Task started.");
+        ingest::read_task(task, ingest_cfg, &mut |chunk| {
+            self.reporter.advance(Phase::Read, chunk.input_bytes);
+            if self.options.strict {
+                if let Some(row) = chunk.quarantined.first() {
+                    return Err(strict_error(task, row));
+                }
+            }
+            let mut rows = chunk.quarantined;
+            for row in &rows {
+                tracing::warn!(
+                    contribution = %row.contribution_id,
+                    file = row.file.as_deref().unwrap_or(""),
+                    line = row.line,
+                    row = row.row,
+                    field = row.field.as_deref(),
+                    reason = %row.reason.map_or("", |r| r.code()),
+                    "Quarantined record."
+                );
+            }
+            let kept = apply_stages(self.stages, chunk.batch, &mut rows)?;
+            let ids = kept.doc_ids();
+            let tiers = kept.tiers();
+            for i in 0..kept.num_rows() {
+                let mut row = ledger_row(&kept, i, last_stage);
+                row.decision = Decision::Kept;
+                row.tier = Some(tiers.value(i).to_string());
+                debug_assert_eq!(row.doc_id, ids.value(i));
+                rows.push(row);
+            }
+            self.write_parts(&kept, &mut parts, &tmp_dir)?;
+            rows.iter().for_each(|r| summary.add(r));
+            for r in rows
+                .iter()
+                .filter(|r| r.decision == Decision::Dropped)
+                .take(EXAMPLES.saturating_sub(examples.len()))
+            {
+                examples.push(r.describe());
+            }
+            ledger.write(&rows_to_batch(&rows)?)
+        })?;
+        let mut done_parts = Vec::new();
+        for mut p in parts {
+            if let Some(sink) = p.current.take() {
+                p.done.push(Part {
+                    tier: p.tier,
+                    file: sink.finish()?,
+                });
+            }
+            done_parts.extend(p.done);
+        }
+        done_parts.sort_by(|a, b| {
+            a.tier
+                .cmp(&b.tier)
+                .then_with(|| a.file.path.cmp(&b.file.path))
+        });
+        let result = TaskResult {
+            contribution_id: task.contribution_id.clone(),
+            summary,
+            parts: done_parts,
+            ledger: ledger.finish()?,
+            examples,
+        };
+        write_atomic(&tmp_dir.join("done.json"), &json(&result)?)?;
+        std::fs::rename(&tmp_dir, &final_dir).at(&final_dir)?;
+        tracing::debug!(
+            task = index,
+            inputs = result.summary.inputs,
+            kept = result.summary.kept,
+            "Task finished."
+        );
+        Ok(())
+    }
+
+    fn write_parts(&self, kept: &DocBatch, parts: &mut Vec<PartWriter>, dir: &Path) -> Result<()> {
+        if kept.num_rows() == 0 {
+            return Ok(());
+        }
+        let tiers = kept.tiers();
+        for tier in [Tier::Public, Tier::Restricted] {
+            let mask: BooleanArray = tiers
+                .iter()
+                .map(|t| Some(t == Some(tier.as_str())))
+                .collect();
+            if mask.true_count() == 0 {
+                continue;
+            }
+            let batch = if mask.true_count() == kept.num_rows() {
+                kept.record_batch().clone()
+            } else {
+                filter_record_batch(kept.record_batch(), &mask)?
+            };
+            let writer = match parts.iter_mut().position(|p| p.tier == tier) {
+                Some(i) => &mut parts[i],
+                None => {
+                    parts.push(PartWriter {
+                        tier,
+                        current: None,
+                        done: Vec::new(),
+                    });
+                    parts
+                        .last_mut()
+                        .ok_or_else(|| Error::Internal("part writer".into()))?
+                }
+            };
+            let sink = match &mut writer.current {
+                Some(sink) => sink,
+                None => {
+                    let name = format!("{}-{:04}.parquet", tier.as_str(), writer.done.len());
+                    let row_group = self.plan.config.config.shard.row_group_bytes();
+                    writer.current.insert(ParquetSink::create(
+                        &dir.join(&name),
+                        &name,
+                        batch.schema(),
+                        PART_ZSTD_LEVEL,
+                        row_group,
+                    )?)
+                }
+            };
+            sink.write(&batch)?;
+            if sink.text_bytes() >= self.part_bytes {
+                if let Some(sink) = writer.current.take() {
+                    writer.done.push(Part {
+                        tier,
+                        file: sink.finish()?,
+                    });
+                }
+            }
+        }
+        if let Some(bad) = tiers.iter().flatten().find(|t| Tier::parse(t).is_none()) {
+            return Err(Error::Internal(format!(
+                "unknown tier `{bad}` in a document batch"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn strict_error(task: &Task, row: &LedgerRow) -> Error {
+    let file = match (&task.contribution, &row.file) {
+        (Some(c), Some(f)) => Some(c.dir.join(f)),
+        (None, Some(f)) => Some(PathBuf::from(&row.contribution_id).join(f)),
+        _ => None,
+    };
+    Error::Data {
+        location: Location {
+            file,
+            line: row.line,
+            row: row.row,
+            field: row.field.clone(),
+        },
+        reason: row
+            .reason
+            .unwrap_or(crate::stage::DropReason::InvalidManifest),
+        message: row.detail.clone().unwrap_or_default(),
+    }
+}
+
+/// A ledger row for row `i` of a batch, as dropped by `stage` (callers adjust).
+fn ledger_row(batch: &DocBatch, i: usize, stage: &str) -> LedgerRow {
+    let lines = batch.origin_lines();
+    let rows = batch.origin_rows();
+    LedgerRow {
+        doc_id: batch.doc_ids().value(i).to_string(),
+        contribution_id: batch.contribution_ids().value(i).to_string(),
+        file: Some(batch.origin_files().value(i).to_string()),
+        line: lines.is_valid(i).then(|| lines.value(i)),
+        row: rows.is_valid(i).then(|| rows.value(i)),
+        field: None,
+        decision: Decision::Dropped,
+        stage: stage.to_string(),
+        reason: None,
+        detail: None,
+        tier: None,
+    }
+}
+
+/// Runs the stages over a batch: every drop becomes a ledger row in `rows`; the kept rows are
+/// returned. This is the only place verdicts are turned into drops.
+pub fn apply_stages(
+    stages: &[Box<dyn Stage>],
+    mut batch: DocBatch,
+    rows: &mut Vec<LedgerRow>,
+) -> Result<DocBatch> {
+    for stage in stages {
+        if batch.num_rows() == 0 {
+            break;
+        }
+        let processed = stage.process(batch)?;
+        let b = processed.batch;
+        if processed.verdicts.len() != b.num_rows() {
+            return Err(Error::Internal(format!(
+                "stage `{}` returned {} verdicts for {} rows",
+                stage.name(),
+                processed.verdicts.len(),
+                b.num_rows()
+            )));
+        }
+        let mut keep = Vec::with_capacity(b.num_rows());
+        for (i, verdict) in processed.verdicts.into_iter().enumerate() {
+            match verdict {
+                Verdict::Keep => keep.push(true),
+                Verdict::Drop { reason, detail } => {
+                    let mut row = ledger_row(&b, i, stage.name());
+                    row.reason = Some(reason);
+                    row.detail = detail;
+                    rows.push(row);
+                    keep.push(false);
+                }
+            }
+        }
+        batch = if keep.iter().all(|k| *k) {
+            b
+        } else {
+            DocBatch::try_new(filter_record_batch(
+                b.record_batch(),
+                &BooleanArray::from(keep),
+            )?)?
+        };
+    }
+    Ok(batch)
+}
+
+/// One output file to assemble from task files.
+#[derive(Debug)]
+struct Output {
+    /// Path relative to the dataset.
+    rel: String,
+    /// Marker name under `.work/files/`.
+    marker: String,
+    /// Tier, for shards.
+    tier: Option<Tier>,
+    /// Input files, in order.
+    inputs: Vec<PathBuf>,
+    /// Rows the inputs hold, checked after writing.
+    rows: u64,
+}
+
+fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> Vec<Output> {
+    let mut outputs = Vec::new();
+    for tier in [Tier::Public, Tier::Restricted] {
+        let mut groups: Vec<(Vec<PathBuf>, u64, u64)> = Vec::new();
+        for (i, r) in results.iter().enumerate() {
+            for part in r.parts.iter().filter(|p| p.tier == tier) {
+                let path = tasks_dir.join(task_name(i)).join(&part.file.path);
+                match groups.last_mut() {
+                    Some((files, bytes, rows))
+                        if *bytes + part.file.text_bytes <= cfg.target_bytes()
+                            || files.is_empty() =>
+                    {
+                        files.push(path);
+                        *bytes += part.file.text_bytes;
+                        *rows += part.file.rows;
+                    }
+                    _ => groups.push((vec![path], part.file.text_bytes, part.file.rows)),
+                }
+            }
+        }
+        let n = groups.len();
+        for (k, (inputs, _, rows)) in groups.into_iter().enumerate() {
+            let name = format!("train-{k:05}-of-{n:05}.parquet");
+            outputs.push(Output {
+                rel: format!("shards/{}/{name}", tier.as_str()),
+                marker: format!("shard-{}-{name}.json", tier.as_str()),
+                tier: Some(tier),
+                inputs,
+                rows,
+            });
+        }
+    }
+    let mut groups: Vec<(Vec<PathBuf>, u64)> = Vec::new();
+    for (i, r) in results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.ledger.rows > 0)
+    {
+        let path = tasks_dir.join(task_name(i)).join(&r.ledger.path);
+        match groups.last_mut() {
+            Some((files, rows)) if *rows + r.ledger.rows <= LEDGER_ROWS_PER_FILE => {
+                files.push(path);
+                *rows += r.ledger.rows;
+            }
+            _ => groups.push((vec![path], r.ledger.rows)),
+        }
+    }
+    let n = groups.len();
+    for (k, (inputs, rows)) in groups.into_iter().enumerate() {
+        let name = format!("ledger-{k:05}-of-{n:05}.parquet");
+        outputs.push(Output {
+            rel: format!("ledger/{name}"),
+            marker: format!("ledger-{name}.json"),
+            tier: None,
+            inputs,
+            rows,
+        });
+    }
+    outputs
+}
+
+impl Output {
+    /// Writes the output by concatenating its inputs, unless a marker says it is done.
+    fn write(&self, out: &Path, markers: &Path, cfg: &ShardConfig) -> Result<FileInfo> {
+        let marker = markers.join(&self.marker);
+        if let Ok(bytes) = std::fs::read(&marker) {
+            if let Ok(info) = serde_json::from_slice::<FileInfo>(&bytes) {
+                return Ok(info);
+            }
+        }
+        let path = out.join(&self.rel);
+        let mut sink: Option<ParquetSink> = None;
+        for input in &self.inputs {
+            let file = File::open(input).at(input)?;
+            let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+                .at(input)?
+                .with_batch_size(4096)
+                .build()
+                .at(input)?;
+            for batch in reader {
+                let batch: RecordBatch = batch?;
+                let sink = match &mut sink {
+                    Some(s) => s,
+                    None => sink.insert(ParquetSink::create(
+                        &path,
+                        &self.rel,
+                        batch.schema(),
+                        cfg.zstd_level,
+                        cfg.row_group_bytes(),
+                    )?),
+                };
+                if batch.schema() != sink.schema() {
+                    return Err(Error::Internal(format!(
+                        "{}: schema differs from the other parts",
+                        input.display()
+                    )));
+                }
+                sink.write(&batch)?;
+            }
+        }
+        let sink =
+            sink.ok_or_else(|| Error::Internal(format!("{}: no rows to write", self.rel)))?;
+        let info = sink.finish()?;
+        if info.rows != self.rows {
+            return Err(Error::Internal(format!(
+                "{}: wrote {} rows, planned {}",
+                self.rel, info.rows, self.rows
+            )));
+        }
+        write_atomic(&marker, &json(&info)?)?;
+        Ok(info)
+    }
+}
+
+fn build_manifest(
+    plan: &Plan,
+    results: &[TaskResult],
+    outputs: &[Output],
+    written: Vec<FileInfo>,
+) -> Result<DatasetManifest> {
+    let mut documents = LedgerSummary::default();
+    let mut per_contribution: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for r in results {
+        documents.merge(&r.summary);
+        let c = per_contribution.entry(&r.contribution_id).or_default();
+        c.0 += r.summary.inputs;
+        c.1 += r.summary.kept;
+    }
+    let mut shards = Vec::new();
+    let mut ledger = Vec::new();
+    let mut tiers: BTreeMap<String, TierSummary> = BTreeMap::new();
+    for (o, info) in outputs.iter().zip(written) {
+        match o.tier {
+            Some(tier) => {
+                let t = tiers.entry(tier.as_str().to_string()).or_default();
+                t.documents += info.rows;
+                t.text_bytes += info.text_bytes;
+                t.shards += 1;
+                for (l, n) in &info.licences {
+                    *t.licences.entry(l.clone()).or_default() += n;
+                }
+                shards.push(ShardEntry {
+                    tier: tier.as_str().to_string(),
+                    split: "train".to_string(),
+                    file: info,
+                });
+            }
+            None => ledger.push(info),
+        }
+    }
+    let written_docs: u64 = shards.iter().map(|s| s.file.rows).sum();
+    documents.check(written_docs)?;
+    let ledger_rows: u64 = ledger.iter().map(|l| l.rows).sum();
+    if ledger_rows != documents.inputs {
+        return Err(Error::Internal(format!(
+            "ledger files hold {ledger_rows} rows for {} inputs",
+            documents.inputs
+        )));
+    }
+    let mut info: BTreeMap<&str, ContributionSummary> = BTreeMap::new();
+    for t in &plan.tasks {
+        let (inputs, kept) = per_contribution
+            .get(t.contribution_id.as_str())
+            .copied()
+            .unwrap_or_default();
+        info.entry(&t.contribution_id)
+            .or_insert_with(|| match &t.contribution {
+                Some(c) => ContributionSummary {
+                    id: c.manifest.id.clone(),
+                    title: c.manifest.title.clone(),
+                    contributor: c.manifest.contributor.clone(),
+                    licence: c.manifest.licence.clone(),
+                    visibility: format!("{:?}", c.manifest.visibility).to_lowercase(),
+                    inputs,
+                    kept,
+                },
+                None => ContributionSummary {
+                    id: t.contribution_id.clone(),
+                    title: String::new(),
+                    contributor: String::new(),
+                    licence: String::new(),
+                    visibility: String::new(),
+                    inputs,
+                    kept,
+                },
+            });
+    }
+    Ok(DatasetManifest {
+        format: FORMAT.to_string(),
+        tool: Tool::current(),
+        config_hash: plan.config_hash.clone(),
+        inputs_fingerprint: plan.inputs_fingerprint.clone(),
+        documents,
+        tiers,
+        contributions: info.into_values().collect(),
+        shards,
+        ledger,
+    })
+}

@@ -1,0 +1,195 @@
+//! Config → plan: contribution directories found, manifests checked, files resolved, tasks cut,
+//! and the resolved configuration hashed — all before any document is read.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use globset::GlobBuilder;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use walkdir::WalkDir;
+
+use super::config::LoadedConfig;
+use crate::error::Result;
+use crate::ingest::{self, Opened, Task, Work, hex};
+use crate::ledger::LedgerRow;
+use crate::stage::DropReason;
+
+/// Everything a run needs, resolved.
+#[derive(Debug)]
+pub struct Plan {
+    /// The loaded config.
+    pub config: LoadedConfig,
+    /// Where outputs go.
+    pub output: PathBuf,
+    /// Tasks in their fixed order; a task's index names its outputs.
+    pub tasks: Vec<Task>,
+    /// sha256 of the resolved parameters and every contribution manifest.
+    pub config_hash: String,
+    /// sha256 of every input file's contribution, path and size.
+    pub inputs_fingerprint: String,
+    /// Sum of the tasks' input bytes.
+    pub input_bytes: u64,
+}
+
+const GLOB_META: [char; 5] = ['*', '?', '[', '{', '}'];
+
+/// Expands one `inputs` entry to contribution directories.
+fn expand(config: &LoadedConfig, index: usize) -> Result<Vec<PathBuf>> {
+    let entry = &config.config.inputs.get_ref()[index];
+    let pattern = entry.get_ref();
+    let components: Vec<&str> = pattern
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != ".")
+        .collect();
+    let literal = components
+        .iter()
+        .take_while(|c| !c.contains(GLOB_META))
+        .count();
+    let base = if pattern.starts_with('/') {
+        PathBuf::from("/")
+    } else {
+        config.dir.clone()
+    };
+    let base = components[..literal].iter().fold(base, |p, c| p.join(c));
+    if literal == components.len() {
+        if !base.is_dir() {
+            return Err(config.error(
+                entry.span(),
+                "inputs",
+                format!("`{pattern}` is not a directory ({})", base.display()),
+            ));
+        }
+        return Ok(vec![base]);
+    }
+    let rest = components[literal..].join("/");
+    let glob = GlobBuilder::new(&rest)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| {
+            config.error(
+                entry.span(),
+                "inputs",
+                format!("`{pattern}` is not a valid glob: {}", e.kind()),
+            )
+        })?
+        .compile_matcher();
+    let depth = if rest.contains("**") {
+        usize::MAX
+    } else {
+        components.len() - literal
+    };
+    let mut dirs = Vec::new();
+    for e in WalkDir::new(&base)
+        .min_depth(1)
+        .max_depth(depth)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if !e.file_type().is_dir() && !(e.path_is_symlink() && e.path().is_dir()) {
+            continue;
+        }
+        if let Ok(rel) = e.path().strip_prefix(&base) {
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if glob.is_match(&rel) {
+                dirs.push(e.path().to_path_buf());
+            }
+        }
+    }
+    if dirs.is_empty() {
+        return Err(config.error(
+            entry.span(),
+            "inputs",
+            format!("`{pattern}` matched no directory"),
+        ));
+    }
+    Ok(dirs)
+}
+
+#[derive(Serialize)]
+struct InputFile<'a> {
+    contribution: &'a str,
+    file: &'a str,
+    bytes: u64,
+}
+
+/// Resolves a loaded config into a plan; `output_override` is `--output`.
+pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan> {
+    let output = config.output_dir(output_override)?;
+    let mut dirs = BTreeSet::new();
+    for i in 0..config.config.inputs.get_ref().len() {
+        dirs.extend(expand(&config, i)?);
+    }
+    let mut seen = BTreeSet::new();
+    let mut tasks = Vec::new();
+    let mut manifests = Vec::new();
+    let mut files = Vec::new();
+    for dir in dirs {
+        let opened = match ingest::open(&dir) {
+            Opened::Valid(c, _) if !seen.insert(c.id().to_string()) => {
+                let id = c.id().to_string();
+                let row = LedgerRow::ingest_drop(format!("{id}/{}", ingest::manifest::MANIFEST_FILE), &id, DropReason::DuplicateContribution)
+                    .file(ingest::manifest::MANIFEST_FILE)
+                    .field("id")
+                    .detail(format!("another contribution directory already has id `{id}`; this one ({}) is skipped", dir.display()));
+                Opened::Rejected(row)
+            }
+            opened => opened,
+        };
+        if let Opened::Valid(c, resolved) = &opened {
+            manifests.push((c.id().to_string(), c.manifest_sha256.clone()));
+            for f in &resolved.files {
+                files.push((c.id().to_string(), f.rel.clone(), f.size));
+            }
+        }
+        tasks.extend(ingest::plan_tasks(opened, &config.config.ingest));
+    }
+    let config_hash = {
+        let mut h = Sha256::new();
+        h.update(serde_json::to_vec(&config.hashed()).unwrap_or_default());
+        for (id, sha) in &manifests {
+            h.update(format!("\n{id} {sha}").as_bytes());
+        }
+        hex(&h.finalize())
+    };
+    let inputs_fingerprint = {
+        let list: Vec<InputFile<'_>> = files
+            .iter()
+            .map(|(c, f, b)| InputFile {
+                contribution: c,
+                file: f,
+                bytes: *b,
+            })
+            .collect();
+        hex(&Sha256::digest(
+            serde_json::to_vec(&list).unwrap_or_default(),
+        ))
+    };
+    let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
+    Ok(Plan {
+        config,
+        output,
+        tasks,
+        config_hash,
+        inputs_fingerprint,
+        input_bytes,
+    })
+}
+
+impl Plan {
+    /// Ledger rows known before reading: refused manifests and files.
+    pub fn rejected(&self) -> impl Iterator<Item = &LedgerRow> {
+        self.tasks
+            .iter()
+            .filter_map(|t| match &t.work {
+                Work::Rejected(rows) => Some(rows.iter()),
+                _ => None,
+            })
+            .flatten()
+    }
+}

@@ -1,0 +1,38 @@
+//! Progress callbacks. The library never draws progress bars; the CLI implements [`Reporter`]
+//! with indicatif, tests and benches use [`NoopReporter`].
+
+/// A phase of a run, each with its own unit of progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and processing input tasks; progress in input bytes.
+    Read,
+    /// Writing shards and ledger files; progress in files.
+    Write,
+}
+
+impl Phase {
+    /// A short name for progress displays.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Read => "reading",
+            Phase::Write => "writing shards",
+        }
+    }
+}
+
+/// Receives progress from a run. Called from worker threads: implementations must be cheap and
+/// thread-safe.
+pub trait Reporter: Send + Sync {
+    /// A phase starts with `total` units of work (of which `done` are already done, on resume).
+    fn started(&self, _phase: Phase, _total: u64, _done: u64) {}
+    /// `amount` more units are done.
+    fn advance(&self, _phase: Phase, _amount: u64) {}
+    /// The phase is over.
+    fn finished(&self, _phase: Phase) {}
+}
+
+/// Reports nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoopReporter;
+
+impl Reporter for NoopReporter {}

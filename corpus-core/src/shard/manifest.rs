@@ -1,0 +1,194 @@
+//! `manifest.json`: the dataset card a model team reads first, and [`verify`], which checks a
+//! dataset on disk against it.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::Path;
+
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use serde::{Deserialize, Serialize};
+
+use super::{FileInfo, sha256_file};
+use crate::error::{Error, IoResultExt, Result};
+use crate::ledger::LedgerSummary;
+
+/// The manifest's file name in a dataset directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The manifest format this version writes and reads.
+pub const FORMAT: &str = "sovereign-corpus/1";
+
+/// The tool that wrote a dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// `sovereign-corpus`.
+    pub name: String,
+    /// The crate version.
+    pub version: String,
+}
+
+impl Tool {
+    /// This build.
+    pub fn current() -> Self {
+        Self {
+            name: "sovereign-corpus".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// Per-contribution counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContributionSummary {
+    /// Contribution id.
+    pub id: String,
+    /// Title from its manifest (empty if the manifest was invalid).
+    pub title: String,
+    /// Contributor.
+    pub contributor: String,
+    /// Licence expression.
+    pub licence: String,
+    /// `public` or `private` (empty if the manifest was invalid).
+    pub visibility: String,
+    /// Ledger rows (input records) of this contribution.
+    pub inputs: u64,
+    /// Of which kept.
+    pub kept: u64,
+}
+
+/// Totals of one output tier.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierSummary {
+    /// Documents.
+    pub documents: u64,
+    /// Bytes of text.
+    pub text_bytes: u64,
+    /// Shards.
+    pub shards: u64,
+    /// Documents per licence.
+    pub licences: BTreeMap<String, u64>,
+}
+
+/// One shard as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardEntry {
+    /// Output tier.
+    pub tier: String,
+    /// `train` (validation splits come with the tokenize/shard stage).
+    pub split: String,
+    /// Path, size, checksum and counts.
+    #[serde(flatten)]
+    pub file: FileInfo,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetManifest {
+    /// [`FORMAT`].
+    pub format: String,
+    /// Who wrote it.
+    pub tool: Tool,
+    /// sha256 of the resolved configuration and contribution manifests.
+    pub config_hash: String,
+    /// sha256 of the input file list with sizes.
+    pub inputs_fingerprint: String,
+    /// Ledger totals: inputs = kept + dropped, drops per `stage/reason`.
+    pub documents: LedgerSummary,
+    /// Per tier.
+    pub tiers: BTreeMap<String, TierSummary>,
+    /// Per contribution, sorted by id.
+    pub contributions: Vec<ContributionSummary>,
+    /// Every shard, by tier then name.
+    pub shards: Vec<ShardEntry>,
+    /// Every ledger file.
+    pub ledger: Vec<FileInfo>,
+}
+
+impl DatasetManifest {
+    /// Reads `<dataset>/manifest.json`.
+    pub fn read(dataset: &Path) -> Result<Self> {
+        let path = dataset.join(MANIFEST_FILE);
+        let bytes = std::fs::read(&path).at(&path)?;
+        let manifest: Self = serde_json::from_slice(&bytes).map_err(|e| Error::Integrity {
+            path: path.clone(),
+            message: format!("not a dataset manifest: {e}"),
+        })?;
+        if manifest.format != FORMAT {
+            return Err(Error::Integrity {
+                path,
+                message: format!("format `{}`, this tool reads `{FORMAT}`", manifest.format),
+            });
+        }
+        Ok(manifest)
+    }
+
+    /// The manifest as written: pretty JSON with a final newline.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let mut bytes = serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::Internal(format!("manifest: {e}")))?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
+/// A file that does not match the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// Path relative to the dataset.
+    pub path: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// Checks every shard and ledger file: present, same size, same sha256, same row count.
+/// `progress` is called with the bytes of each file checked.
+pub fn verify(
+    dataset: &Path,
+    manifest: &DatasetManifest,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Mismatch> {
+    use rayon::prelude::*;
+    let files: Vec<&FileInfo> = manifest
+        .shards
+        .iter()
+        .map(|s| &s.file)
+        .chain(&manifest.ledger)
+        .collect();
+    files
+        .par_iter()
+        .filter_map(|info| {
+            let path = dataset.join(&info.path);
+            let problem = check(&path, info);
+            progress(info.bytes);
+            problem.map(|problem| Mismatch {
+                path: info.path.clone(),
+                problem,
+            })
+        })
+        .collect()
+}
+
+fn check(path: &Path, info: &FileInfo) -> Option<String> {
+    let (sha, bytes) = match sha256_file(path) {
+        Ok(x) => x,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Some("missing".to_string());
+        }
+        Err(e) => return Some(format!("unreadable: {e}")),
+    };
+    if bytes != info.bytes {
+        return Some(format!("size {bytes} bytes, manifest says {}", info.bytes));
+    }
+    if sha != info.sha256 {
+        return Some(format!("sha256 {sha}, manifest says {}", info.sha256));
+    }
+    let rows = File::open(path)
+        .ok()
+        .and_then(|f| SerializedFileReader::new(f).ok())
+        .map(|r| r.metadata().file_metadata().num_rows());
+    match rows {
+        Some(rows) if rows as u64 == info.rows => None,
+        Some(rows) => Some(format!("{rows} rows, manifest says {}", info.rows)),
+        None => Some("not a readable Parquet file".to_string()),
+    }
+}

@@ -1,0 +1,309 @@
+//! Writing Parquet: shards, intermediate task parts and ledger files all go through
+//! [`ParquetSink`], which writes zstd Parquet to a temp file while hashing it, cuts row groups
+//! by size, and on [`ParquetSink::finish`] syncs and renames it into place.
+
+pub mod manifest;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use arrow_array::RecordBatch;
+use arrow_array::cast::AsArray;
+use arrow_schema::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::batch::LICENCE;
+use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
+use crate::ingest::hex;
+
+/// `[shard]`: how output shards are cut.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardConfig {
+    /// Target size of one shard, in MiB of text (shards hold whole task parts, so they end a
+    /// little under or over).
+    #[serde(default = "default_target_megabytes")]
+    pub target_megabytes: NonZeroUsize,
+    /// Target size of one Parquet row group, in MiB before compression: small enough to stream.
+    #[serde(default = "default_row_group_megabytes")]
+    pub row_group_megabytes: NonZeroUsize,
+    /// zstd level of the shards, 1–22.
+    #[serde(default = "default_zstd_level", deserialize_with = "zstd_level")]
+    pub zstd_level: i32,
+}
+
+fn default_target_megabytes() -> NonZeroUsize {
+    NonZeroUsize::new(256).unwrap_or(NonZeroUsize::MIN)
+}
+fn default_row_group_megabytes() -> NonZeroUsize {
+    NonZeroUsize::new(4).unwrap_or(NonZeroUsize::MIN)
+}
+fn default_zstd_level() -> i32 {
+    3
+}
+
+fn zstd_level<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<i32, D::Error> {
+    let level = i32::deserialize(d)?;
+    if !(1..=22).contains(&level) {
+        return Err(serde::de::Error::custom(format!(
+            "zstd_level must be between 1 and 22, got {level}"
+        )));
+    }
+    Ok(level)
+}
+
+impl Default for ShardConfig {
+    fn default() -> Self {
+        Self {
+            target_megabytes: default_target_megabytes(),
+            row_group_megabytes: default_row_group_megabytes(),
+            zstd_level: default_zstd_level(),
+        }
+    }
+}
+
+impl ShardConfig {
+    /// Target shard size in bytes of text.
+    pub fn target_bytes(&self) -> u64 {
+        (self.target_megabytes.get() as u64).saturating_mul(1 << 20)
+    }
+    /// Row group size in bytes.
+    pub fn row_group_bytes(&self) -> usize {
+        self.row_group_megabytes.get().saturating_mul(1 << 20)
+    }
+}
+
+/// What was written: enough for the manifest and for a resumed run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileInfo {
+    /// Path relative to the dataset root, `/`-separated.
+    pub path: String,
+    /// Rows written.
+    pub rows: u64,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// sha256 of the file.
+    pub sha256: String,
+    /// Bytes of the `text` column, when there is one.
+    pub text_bytes: u64,
+    /// Rows per licence, when there is a `licence` column.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub licences: BTreeMap<String, u64>,
+}
+
+/// Hashes and counts everything written through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A Parquet file being written atomically: `<path>.tmp`, renamed to `<path>` by `finish`.
+pub struct ParquetSink {
+    writer: ArrowWriter<Hashing<BufWriter<File>>>,
+    path: PathBuf,
+    tmp: PathBuf,
+    row_group_bytes: usize,
+    schema: SchemaRef,
+    info: FileInfo,
+}
+
+impl std::fmt::Debug for ParquetSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetSink")
+            .field("path", &self.path)
+            .field("rows", &self.info.rows)
+            .finish()
+    }
+}
+
+impl ParquetSink {
+    /// Starts writing `path` (via `<path>.tmp`) with `schema`. `rel` is the path the returned
+    /// [`FileInfo`] records.
+    pub fn create(
+        path: &Path,
+        rel: &str,
+        schema: SchemaRef,
+        zstd_level: i32,
+        row_group_bytes: usize,
+    ) -> Result<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).at(parent)?;
+        }
+        let tmp = tmp_path(path);
+        let file = File::create(&tmp).at(&tmp)?;
+        let level = ZstdLevel::try_new(zstd_level).at(path)?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(level))
+            .set_created_by(concat!("sovereign-corpus ", env!("CARGO_PKG_VERSION")).to_string())
+            .build();
+        let sink = Hashing {
+            inner: BufWriter::with_capacity(1 << 20, file),
+            hasher: Sha256::new(),
+            bytes: 0,
+        };
+        let writer = ArrowWriter::try_new(sink, SchemaRef::clone(&schema), Some(props)).at(path)?;
+        Ok(Self {
+            writer,
+            path: path.to_path_buf(),
+            tmp,
+            row_group_bytes,
+            schema,
+            info: FileInfo {
+                path: rel.to_string(),
+                ..FileInfo::default()
+            },
+        })
+    }
+
+    /// Appends a batch; closes the row group once it holds about `row_group_bytes`.
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        self.info.rows += batch.num_rows() as u64;
+        if let Some(text) = batch.column_by_name(crate::batch::TEXT) {
+            let offsets = text.as_string::<i32>().value_offsets();
+            self.info.text_bytes += (offsets[offsets.len() - 1] - offsets[0]) as u64;
+        }
+        if let Some(licences) = batch.column_by_name(LICENCE) {
+            for l in licences.as_string::<i32>().iter().flatten() {
+                *self.info.licences.entry(l.to_string()).or_default() += 1;
+            }
+        }
+        self.writer.write(batch).at(&self.path)?;
+        if self.writer.in_progress_size() >= self.row_group_bytes {
+            self.writer.flush().at(&self.path)?;
+        }
+        Ok(())
+    }
+
+    /// The schema every batch must have.
+    pub fn schema(&self) -> SchemaRef {
+        SchemaRef::clone(&self.schema)
+    }
+
+    /// Rows written so far.
+    pub fn rows(&self) -> u64 {
+        self.info.rows
+    }
+
+    /// Text bytes written so far.
+    pub fn text_bytes(&self) -> u64 {
+        self.info.text_bytes
+    }
+
+    /// Closes the file, syncs it, renames it into place, and returns what was written.
+    pub fn finish(self) -> Result<FileInfo> {
+        let Self {
+            writer,
+            path,
+            tmp,
+            mut info,
+            ..
+        } = self;
+        let hashing = writer.into_inner().at(&path)?;
+        let Hashing {
+            inner,
+            hasher,
+            bytes,
+        } = hashing;
+        let file = inner
+            .into_inner()
+            .map_err(|e| Error::io(&tmp, e.into_error()))?;
+        file.sync_all().at(&tmp)?;
+        drop(file);
+        std::fs::rename(&tmp, &path).at(&path)?;
+        info.bytes = bytes;
+        info.sha256 = hex(&hasher.finalize());
+        Ok(info)
+    }
+}
+
+/// `<path>.tmp`.
+pub fn tmp_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".tmp");
+    path.with_file_name(name)
+}
+
+/// Writes `bytes` to `path` atomically (temp file, sync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).at(parent)?;
+    }
+    let tmp = tmp_path(path);
+    let mut file = File::create(&tmp).at(&tmp)?;
+    file.write_all(bytes).at(&tmp)?;
+    file.sync_all().at(&tmp)?;
+    drop(file);
+    std::fs::rename(&tmp, path).at(path)
+}
+
+/// sha256 and size of a file, streamed.
+pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
+    let mut file = File::open(path).at(path)?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher).at(path)?;
+    Ok((hex(&hasher.finalize()), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{DocBatchBuilder, DocumentRef, Tier};
+
+    #[test]
+    fn sink_hashes_what_it_writes_and_renames_atomically() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let mut b = DocBatchBuilder::new("c", "CC-BY-4.0", Tier::Public, "f");
+        b.push(DocumentRef {
+            doc_id: "c/1",
+            text: "臺灣",
+            source: None,
+            url: None,
+            meta: None,
+            line: Some(1),
+            row: None,
+        });
+        let batch = b.finish()?;
+        let path = dir.path().join("s/a.parquet");
+        let mut sink = ParquetSink::create(
+            &path,
+            "s/a.parquet",
+            batch.record_batch().schema(),
+            3,
+            1 << 20,
+        )?;
+        sink.write(batch.record_batch())?;
+        assert!(tmp_path(&path).exists() && !path.exists());
+        let info = sink.finish()?;
+        assert!(path.exists() && !tmp_path(&path).exists());
+        assert_eq!((info.rows, info.text_bytes), (1, 6));
+        assert_eq!(info.licences.get("CC-BY-4.0"), Some(&1));
+        assert_eq!(sha256_file(&path)?, (info.sha256, info.bytes));
+        Ok(())
+    }
+}
