@@ -211,18 +211,37 @@ pub(crate) fn line_of(src: &str, offset: usize) -> u64 {
     1 + memchr::memchr_iter(b'\n', &src.as_bytes()[..end]).count() as u64
 }
 
-/// Turns a `toml` deserialization error into a message and location: line from its span, field
-/// from the first back-quoted name in its message (toml names the key that way).
+/// Turns a `toml` deserialization error into a message and location. toml gives a span but not
+/// the key: for a bad value the span is the value, so the key is what stands before `=` on its
+/// line; for an unknown or missing key, toml's message names it in back-quotes.
 pub(crate) fn toml_location(file: &Path, src: &str, err: &toml::de::Error) -> (Location, String) {
     let mut location = Location::file(file);
-    if let Some(span) = err.span() {
-        location.line = Some(line_of(src, span.start));
-    }
     let message = err.message().trim().to_string();
-    if let Some(start) = message.find('`') {
-        if let Some(len) = message[start + 1..].find('`') {
-            location.field = Some(message[start + 1..start + 1 + len].to_string());
-        }
+    let quoted = || {
+        let start = message.find('`')?;
+        let len = message[start + 1..].find('`')?;
+        Some(message[start + 1..start + 1 + len].to_string())
+    };
+    let key_before = |offset: usize| {
+        let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let (key, _) = src[line_start..offset].split_once('=')?;
+        let key = key.trim().trim_matches('"');
+        (!key.is_empty() && !key.starts_with('#')).then(|| key.to_string())
+    };
+    if let Some(span) = err.span() {
+        let start = span.start.min(src.len());
+        location.line = Some(line_of(src, start));
+        location.field =
+            if message.starts_with("unknown field") || message.starts_with("missing field") {
+                quoted()
+            } else {
+                src.is_char_boundary(start)
+                    .then(|| key_before(start))
+                    .flatten()
+                    .or_else(quoted)
+            };
+    } else {
+        location.field = quoted();
     }
     (location, message)
 }

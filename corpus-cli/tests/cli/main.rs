@@ -1,1 +1,7 @@
-fn main() {}
+//! Integration tests: the real `corpus` binary on fixtures in temp directories.
+
+mod config;
+mod demo;
+mod determinism;
+mod ingest;
+mod util;

@@ -188,8 +188,11 @@ mod tests {
     fn unknown_keys_and_bad_values_name_key_and_line() {
         let (line, field, _) = err("inputs = [\"c\"]\n[shard]\ntarget_megabyte = 3\n");
         assert_eq!((line, field.as_deref()), (Some(3), Some("target_megabyte")));
-        let (line, _, message) = err("inputs = [\"c\"]\n\n[shard]\ntarget_megabytes = 0\n");
-        assert_eq!(line, Some(4));
+        let (line, field, message) = err("inputs = [\"c\"]\n\n[shard]\ntarget_megabytes = 0\n");
+        assert_eq!(
+            (line, field.as_deref()),
+            (Some(4), Some("target_megabytes"))
+        );
         assert!(message.contains("nonzero"), "{message}");
         let (line, _, message) = err("inputs = [\"c\"]\n[shard]\nzstd_level = 40\n");
         assert_eq!(line, Some(3));

@@ -122,7 +122,6 @@ pub struct ParquetSink {
     writer: ArrowWriter<Hashing<BufWriter<File>>>,
     path: PathBuf,
     tmp: PathBuf,
-    row_group_bytes: usize,
     schema: SchemaRef,
     info: FileInfo,
 }
@@ -155,6 +154,7 @@ impl ParquetSink {
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
             .set_created_by(concat!("sovereign-corpus ", env!("CARGO_PKG_VERSION")).to_string())
+            .set_max_row_group_bytes(Some(row_group_bytes))
             .build();
         let sink = Hashing {
             inner: BufWriter::with_capacity(1 << 20, file),
@@ -166,7 +166,6 @@ impl ParquetSink {
             writer,
             path: path.to_path_buf(),
             tmp,
-            row_group_bytes,
             schema,
             info: FileInfo {
                 path: rel.to_string(),
@@ -190,11 +189,7 @@ impl ParquetSink {
                 *self.info.licences.entry(l.to_string()).or_default() += 1;
             }
         }
-        self.writer.write(batch).at(&self.path)?;
-        if self.writer.in_progress_size() >= self.row_group_bytes {
-            self.writer.flush().at(&self.path)?;
-        }
-        Ok(())
+        self.writer.write(batch).at(&self.path)
     }
 
     /// The schema every batch must have.
