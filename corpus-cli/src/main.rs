@@ -41,10 +41,10 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) => {
             // A closed pipe (`corpus inspect … | head`) is not a failure.
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            if err
+                .chain()
+                .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+            {
                 return ExitCode::SUCCESS;
             }
             let status = exit_status(&err);
@@ -68,8 +68,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
 }
 
 fn core_error(err: &anyhow::Error) -> Option<&corpus_core::error::Error> {
-    err.chain()
-        .find_map(|e| e.downcast_ref::<corpus_core::error::Error>())
+    err.chain().find_map(|e| e.downcast_ref::<corpus_core::error::Error>())
 }
 
 fn exit_status(err: &anyhow::Error) -> ExitStatus {

@@ -18,14 +18,8 @@ pub struct Bars {
 impl Bars {
     /// Visible only on a terminal, and not with -v, -q or --no-progress.
     pub fn new(global: &GlobalArgs) -> Self {
-        let visible = global.verbose == 0
-            && !global.quiet
-            && !global.no_progress
-            && std::io::stderr().is_terminal();
-        Self {
-            visible,
-            bar: Mutex::new(None),
-        }
+        let visible = global.verbose == 0 && !global.quiet && !global.no_progress && std::io::stderr().is_terminal();
+        Self { visible, bar: Mutex::new(None) }
     }
 
     fn with(&self, f: impl FnOnce(&mut Option<ProgressBar>)) {
@@ -41,9 +35,7 @@ impl Reporter for Bars {
             return;
         }
         let template = match phase {
-            Phase::Read => {
-                "{prefix:>14} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
-            }
+            Phase::Read => "{prefix:>14} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
             Phase::Write => "{prefix:>14} [{bar:30}] {pos}/{len} files {elapsed}",
         };
         let style = ProgressStyle::with_template(template)

@@ -210,22 +210,27 @@ impl DocBatch {
         self.0.column(10).as_primitive()
     }
 
-    /// Appends (or replaces, if the name exists past the fixed columns) a column.
+    /// Appends a column, or replaces one of the same name. Appended columns are always nullable,
+    /// so that batches of the same stage have the same schema whatever their values. A column of
+    /// the document schema (e.g. `text`, rewritten by normalization) keeps its type and
+    /// nullability.
     pub fn with_column(&self, name: &str, column: ArrayRef) -> Result<Self> {
         let schema = self.0.schema();
         let mut fields: Vec<_> = schema.fields().iter().cloned().collect();
         let mut columns = self.0.columns().to_vec();
-        let field = Arc::new(Field::new(
-            name,
-            column.data_type().clone(),
-            column.null_count() > 0,
-        ));
+        let field = Arc::new(Field::new(name, column.data_type().clone(), true));
         let fixed = document_schema().fields().len();
         match fields.iter().position(|f| f.name() == name) {
             Some(i) if i < fixed => {
-                return Err(Error::Internal(format!(
-                    "column `{name}` is fixed by the document schema"
-                )));
+                let want = &fields[i];
+                if want.data_type() != column.data_type() || (!want.is_nullable() && column.null_count() > 0) {
+                    return Err(Error::Internal(format!(
+                        "column `{name}` must stay `{}`{}",
+                        want.data_type(),
+                        if want.is_nullable() { "" } else { " without nulls" }
+                    )));
+                }
+                columns[i] = column;
             }
             Some(i) => {
                 fields[i] = field;
@@ -236,10 +241,7 @@ impl DocBatch {
                 columns.push(column);
             }
         }
-        Ok(Self(RecordBatch::try_new(
-            Arc::new(Schema::new(fields)),
-            columns,
-        )?))
+        Ok(Self(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?))
     }
 }
 
@@ -332,9 +334,8 @@ impl DocBatchBuilder {
     /// Builds the batch and resets the builder.
     pub fn finish(&mut self) -> Result<DocBatch> {
         let n = self.rows;
-        let repeat = |value: &str| -> ArrayRef {
-            Arc::new(StringArray::from_iter_values(std::iter::repeat_n(value, n)))
-        };
+        let repeat =
+            |value: &str| -> ArrayRef { Arc::new(StringArray::from_iter_values(std::iter::repeat_n(value, n))) };
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.doc_id.finish()),
             Arc::new(self.text.finish()),
@@ -369,15 +370,7 @@ mod tests {
     use super::*;
 
     fn doc<'a>(id: &'a str, text: &'a str) -> DocumentRef<'a> {
-        DocumentRef {
-            doc_id: id,
-            text,
-            source: None,
-            url: None,
-            meta: None,
-            line: Some(1),
-            row: None,
-        }
+        DocumentRef { doc_id: id, text, source: None, url: None, meta: None, line: Some(1), row: None }
     }
 
     #[test]
@@ -403,14 +396,20 @@ mod tests {
     }
 
     #[test]
-    fn with_column_appends_but_never_replaces_a_fixed_column() {
+    fn with_column_appends_nullable_and_keeps_fixed_columns_typed() {
         let batch = DocBatch::empty();
         let col: ArrayRef = Arc::new(UInt64Array::from(Vec::<u64>::new()));
-        let added = batch
-            .with_column("n", Arc::clone(&col))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let added = batch.with_column("n", Arc::clone(&col)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(added.record_batch().num_columns(), 12);
+        assert!(added.record_batch().schema().field(11).is_nullable());
         assert!(batch.with_column(TEXT, col).is_err());
+        let text: ArrayRef = Arc::new(StringArray::from(Vec::<&str>::new()));
+        assert!(batch.with_column(TEXT, text).is_ok());
+        let mut b = DocBatchBuilder::new("c", "CC0-1.0", Tier::Public, "f");
+        b.push(doc("c/1", "一"));
+        let one = b.finish().unwrap_or_else(|e| panic!("{e}"));
+        let nulls: ArrayRef = Arc::new(StringArray::from(vec![None::<&str>]));
+        assert!(one.with_column(TEXT, nulls).is_err());
     }
 
     #[test]

@@ -32,10 +32,7 @@ pub struct Location {
 impl Location {
     /// A location naming only a file.
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Self {
-            file: Some(path.into()),
-            ..Self::default()
-        }
+        Self { file: Some(path.into()), ..Self::default() }
     }
 
     /// Adds a 1-based line number.
@@ -158,26 +155,17 @@ impl Error {
 
     /// A configuration error at `location`.
     pub fn config(location: Location, message: impl Into<String>) -> Self {
-        Error::Config {
-            location,
-            message: message.into(),
-        }
+        Error::Config { location, message: message.into() }
     }
 
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io { path: path.to_path_buf(), source }
     }
 
     /// A Parquet error on `path`.
     pub fn parquet(path: &Path, source: parquet::errors::ParquetError) -> Self {
-        Error::Parquet {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Parquet { path: path.to_path_buf(), source }
     }
 }
 
@@ -231,15 +219,11 @@ pub(crate) fn toml_location(file: &Path, src: &str, err: &toml::de::Error) -> (L
     if let Some(span) = err.span() {
         let start = span.start.min(src.len());
         location.line = Some(line_of(src, start));
-        location.field =
-            if message.starts_with("unknown field") || message.starts_with("missing field") {
-                quoted()
-            } else {
-                src.is_char_boundary(start)
-                    .then(|| key_before(start))
-                    .flatten()
-                    .or_else(quoted)
-            };
+        location.field = if message.starts_with("unknown field") || message.starts_with("missing field") {
+            quoted()
+        } else {
+            src.is_char_boundary(start).then(|| key_before(start)).flatten().or_else(quoted)
+        };
     } else {
         location.field = quoted();
     }
@@ -254,11 +238,7 @@ mod tests {
     fn location_display_names_what_is_known() {
         let l = Location::file("a/b.jsonl").with_line(17).with_field("text");
         assert_eq!(l.to_string(), "a/b.jsonl:17: field `text`");
-        let r = Location {
-            file: Some("x.parquet".into()),
-            row: Some(3),
-            ..Location::default()
-        };
+        let r = Location { file: Some("x.parquet".into()), row: Some(3), ..Location::default() };
         assert_eq!(r.to_string(), "x.parquet: row 3");
     }
 

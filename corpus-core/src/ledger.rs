@@ -112,14 +112,7 @@ impl LedgerRow {
     /// `contribution/file:line: field `x`: reason: detail`, for people. Holds no document text.
     pub fn describe(&self) -> String {
         let location = crate::error::Location {
-            file: Some(
-                format!(
-                    "{}/{}",
-                    self.contribution_id,
-                    self.file.as_deref().unwrap_or("")
-                )
-                .into(),
-            ),
+            file: Some(format!("{}/{}", self.contribution_id, self.file.as_deref().unwrap_or("")).into()),
             line: self.line,
             row: self.row,
             field: self.field.clone(),
@@ -224,10 +217,7 @@ impl LedgerSummary {
             Decision::Dropped => {
                 self.dropped += 1;
                 let reason = row.reason.map_or("unknown", DropReason::code);
-                *self
-                    .dropped_by_reason
-                    .entry(format!("{}/{reason}", row.stage))
-                    .or_default() += 1;
+                *self.dropped_by_reason.entry(format!("{}/{reason}", row.stage)).or_default() += 1;
             }
         }
     }
@@ -235,9 +225,7 @@ impl LedgerSummary {
     /// Adds the counts of every row of a ledger batch.
     pub fn add_batch(&mut self, batch: &RecordBatch) -> Result<()> {
         let col = |name: &str| {
-            batch
-                .column_by_name(name)
-                .ok_or_else(|| Error::Internal(format!("ledger batch has no `{name}` column")))
+            batch.column_by_name(name).ok_or_else(|| Error::Internal(format!("ledger batch has no `{name}` column")))
         };
         let decision = col("decision")?.as_string::<i32>();
         let stage = col("stage")?.as_string::<i32>();
@@ -248,15 +236,8 @@ impl LedgerSummary {
                 self.kept += 1;
             } else {
                 self.dropped += 1;
-                let r = if reason.is_valid(i) {
-                    reason.value(i)
-                } else {
-                    "unknown"
-                };
-                *self
-                    .dropped_by_reason
-                    .entry(format!("{}/{r}", stage.value(i)))
-                    .or_default() += 1;
+                let r = if reason.is_valid(i) { reason.value(i) } else { "unknown" };
+                *self.dropped_by_reason.entry(format!("{}/{r}", stage.value(i))).or_default() += 1;
             }
         }
         Ok(())
@@ -276,10 +257,7 @@ impl LedgerSummary {
     /// that `kept` equals the number of documents actually written.
     pub fn check(&self, documents_written: u64) -> Result<()> {
         let by_reason: u64 = self.dropped_by_reason.values().sum();
-        if self.inputs != self.kept + self.dropped
-            || by_reason != self.dropped
-            || self.kept != documents_written
-        {
+        if self.inputs != self.kept + self.dropped || by_reason != self.dropped || self.kept != documents_written {
             return Err(Error::Internal(format!(
                 "ledger does not balance: inputs {} != kept {} + dropped {} (by reason {by_reason}), \
                  or kept != {documents_written} documents written",
@@ -301,23 +279,16 @@ mod tests {
         kept.reason = None;
         let rows = vec![
             kept,
-            LedgerRow::ingest_drop("c/a.jsonl:2".into(), "c", DropReason::MalformedJson)
-                .file("a.jsonl")
-                .line(2),
+            LedgerRow::ingest_drop("c/a.jsonl:2".into(), "c", DropReason::MalformedJson).file("a.jsonl").line(2),
             LedgerRow::ingest_drop("c/3".into(), "c", DropReason::EmptyText).field("text"),
         ];
         let mut direct = LedgerSummary::default();
         rows.iter().for_each(|r| direct.add(r));
         let batch = rows_to_batch(&rows).unwrap_or_else(|e| panic!("{e}"));
         let mut from_batch = LedgerSummary::default();
-        from_batch
-            .add_batch(&batch)
-            .unwrap_or_else(|e| panic!("{e}"));
+        from_batch.add_batch(&batch).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(direct, from_batch);
-        assert_eq!(
-            direct.dropped_by_reason.get("ingest/malformed_json"),
-            Some(&1)
-        );
+        assert_eq!(direct.dropped_by_reason.get("ingest/malformed_json"), Some(&1));
         assert!(direct.check(1).is_ok());
         assert!(direct.check(2).is_err());
     }

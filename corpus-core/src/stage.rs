@@ -52,6 +52,25 @@ pub enum DropReason {
 }
 
 impl DropReason {
+    /// Every reason, in declaration order (for docs and schema checks).
+    pub const ALL: [DropReason; 15] = [
+        DropReason::InvalidManifest,
+        DropReason::DuplicateContribution,
+        DropReason::PathEscapesContribution,
+        DropReason::NoMatchingFiles,
+        DropReason::UnknownFileType,
+        DropReason::UnreadableFile,
+        DropReason::TruncatedFile,
+        DropReason::CorruptParquet,
+        DropReason::InvalidUtf8,
+        DropReason::MalformedJson,
+        DropReason::NotAnObject,
+        DropReason::MissingField,
+        DropReason::WrongType,
+        DropReason::EmptyText,
+        DropReason::RecordTooLarge,
+    ];
+
     /// The stable code, as stored in the ledger.
     pub fn code(self) -> &'static str {
         match self {
@@ -131,15 +150,39 @@ mod tests {
 
     #[test]
     fn codes_match_serde_names() {
-        for r in [
-            DropReason::InvalidManifest,
-            DropReason::PathEscapesContribution,
-            DropReason::MalformedJson,
-            DropReason::EmptyText,
-            DropReason::RecordTooLarge,
-        ] {
+        for r in DropReason::ALL {
             let json = serde_json::to_string(&r).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", r.code()));
+        }
+    }
+
+    /// `schemas/ledger-row.schema.json` lists exactly the codes this enum has.
+    #[test]
+    fn ledger_schema_lists_every_reason() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/ledger-row.schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default();
+        let mut listed: Vec<String> = Vec::new();
+        collect_reason_enum(&schema, &mut listed);
+        listed.sort();
+        listed.dedup();
+        let mut codes: Vec<String> = DropReason::ALL.iter().map(|r| r.code().to_string()).collect();
+        codes.sort();
+        assert_eq!(listed, codes);
+    }
+
+    fn collect_reason_enum(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "enum" && v.as_array().is_some_and(|a| a.iter().any(|x| x == "malformed_json")) {
+                        out.extend(v.as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)));
+                    }
+                    collect_reason_enum(v, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| collect_reason_enum(x, out)),
+            _ => {}
         }
     }
 }

@@ -9,13 +9,7 @@ use crate::cli::{GlobalArgs, InspectArgs};
 pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let m = DatasetManifest::read(&args.dataset)?;
     if !global.quiet {
-        println!(
-            "dataset     {} ({} {}, {})",
-            args.dataset.display(),
-            m.tool.name,
-            m.tool.version,
-            m.format
-        );
+        println!("dataset     {} ({} {}, {})", args.dataset.display(), m.tool.name, m.tool.version, m.format);
         println!("  config    {}", m.config_hash);
         println!("  inputs    {}", m.inputs_fingerprint);
         print_accounting(&m.documents);
@@ -32,28 +26,17 @@ pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitSta
         return Ok(ExitStatus::Success);
     }
     let files = m.shards.len() + m.ledger.len();
-    let bytes: u64 = m
-        .shards
-        .iter()
-        .map(|s| s.file.bytes)
-        .chain(m.ledger.iter().map(|l| l.bytes))
-        .sum();
+    let bytes: u64 = m.shards.iter().map(|s| s.file.bytes).chain(m.ledger.iter().map(|l| l.bytes)).sum();
     let mismatches = manifest::verify(&args.dataset, &m, &|_| {});
     if mismatches.is_empty() {
         if !global.quiet {
-            println!(
-                "  verified  {files} files, {}: every sha256, size and row count matches",
-                human_bytes(bytes)
-            );
+            println!("  verified  {files} files, {}: every sha256, size and row count matches", human_bytes(bytes));
         }
         return Ok(ExitStatus::Success);
     }
     for mm in &mismatches {
         eprintln!("error: {}: {}", mm.path, mm.problem);
     }
-    eprintln!(
-        "error: {} of {files} files do not match manifest.json",
-        mismatches.len()
-    );
+    eprintln!("error: {} of {files} files do not match manifest.json", mismatches.len());
     Ok(ExitStatus::DataFailure)
 }

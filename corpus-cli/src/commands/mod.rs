@@ -12,25 +12,13 @@ pub fn human_bytes(bytes: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
 }
 
 /// Prints the document accounting: `inputs = kept + dropped`, then drops per reason.
 pub fn print_accounting(documents: &corpus_core::ledger::LedgerSummary) {
-    println!(
-        "  documents   {} in = {} kept + {} dropped",
-        documents.inputs, documents.kept, documents.dropped
-    );
-    let width = documents
-        .dropped_by_reason
-        .keys()
-        .map(String::len)
-        .max()
-        .unwrap_or(0);
+    println!("  documents   {} in = {} kept + {} dropped", documents.inputs, documents.kept, documents.dropped);
+    let width = documents.dropped_by_reason.keys().map(String::len).max().unwrap_or(0);
     for (reason, n) in &documents.dropped_by_reason {
         println!("    {reason:<width$}  {n:>8}");
     }

@@ -22,10 +22,7 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     }
     let pool = pool.build().context("cannot start the worker threads")?;
     let bars = Bars::new(global);
-    let options = RunOptions {
-        resume: args.resume,
-        strict: args.strict,
-    };
+    let options = RunOptions { resume: args.resume, strict: args.strict };
     let summary = pool.install(|| pipeline::run(&plan, &stages, options, &bars))?;
     if global.quiet {
         return Ok(ExitStatus::Success);
@@ -33,10 +30,7 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let m = &summary.manifest;
     let secs = started.elapsed().as_secs_f64();
     if summary.already_complete {
-        println!(
-            "corpus run: {} is already complete (nothing to resume)",
-            summary.output.display()
-        );
+        println!("corpus run: {} is already complete (nothing to resume)", summary.output.display());
     } else {
         let resumed = if summary.resumed_tasks > 0 {
             format!(", {} tasks resumed", summary.resumed_tasks)
@@ -56,25 +50,12 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     }
     print_tiers(m);
     println!("  output      {}", summary.output.display());
-    println!(
-        "    manifest.json        counts, checksums, config hash {}",
-        &m.config_hash[..12]
-    );
+    println!("    manifest.json        counts, checksums, config hash {}", &m.config_hash[..12]);
     for s in &m.shards {
-        println!(
-            "    {:<40} {:>7} rows  {:>9}",
-            s.file.path,
-            s.file.rows,
-            human_bytes(s.file.bytes)
-        );
+        println!("    {:<40} {:>7} rows  {:>9}", s.file.path, s.file.rows, human_bytes(s.file.bytes));
     }
     for l in &m.ledger {
-        println!(
-            "    {:<40} {:>7} rows  {:>9}",
-            l.path,
-            l.rows,
-            human_bytes(l.bytes)
-        );
+        println!("    {:<40} {:>7} rows  {:>9}", l.path, l.rows, human_bytes(l.bytes));
     }
     println!("  next        corpus inspect {}", summary.output.display());
     Ok(ExitStatus::Success)

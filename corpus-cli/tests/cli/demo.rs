@@ -3,22 +3,14 @@
 use crate::util::*;
 
 fn demo_config() -> String {
-    format!(
-        "{}/../fixtures/demo/pipeline.toml",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../fixtures/demo/pipeline.toml", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
 fn demo_runs_end_to_end_and_inspect_verifies_it() {
     let dir = Dir::new();
     let out = dir.join("demo");
-    let o = run(&[
-        "run",
-        &demo_config(),
-        "--output",
-        out.to_str().expect("utf8"),
-    ]);
+    let o = run(&["run", &demo_config(), "--output", out.to_str().expect("utf8")]);
     assert_exit(&o, 0);
     let text = stdout(&o);
     assert!(text.contains("153 in = 151 kept + 2 dropped"), "{text}");
@@ -27,18 +19,9 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     let m = manifest(&out);
     assert_eq!(m["documents"]["inputs"], 153);
     assert_eq!(m["tiers"]["public"]["documents"], 136);
-    assert_eq!(
-        m["tiers"]["restricted"]["licences"]["LicenseRef-TW-SAITD-1.0"],
-        15
-    );
-    assert!(
-        out.join("shards/public/train-00000-of-00001.parquet")
-            .exists()
-    );
-    assert!(
-        out.join("shards/restricted/train-00000-of-00001.parquet")
-            .exists()
-    );
+    assert_eq!(m["tiers"]["restricted"]["licences"]["LicenseRef-TW-SAITD-1.0"], 15);
+    assert!(out.join("shards/public/train-00000-of-00001.parquet").exists());
+    assert!(out.join("shards/restricted/train-00000-of-00001.parquet").exists());
     assert!(!out.join(".work").exists(), "work dir left behind");
 
     let rows = ledger(&out);
@@ -47,27 +30,14 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
 
     let i = run(&["inspect", out.to_str().expect("utf8")]);
     assert_exit(&i, 0);
-    assert!(
-        stdout(&i).contains("every sha256, size and row count matches"),
-        "{}",
-        stdout(&i)
-    );
+    assert!(stdout(&i).contains("every sha256, size and row count matches"), "{}", stdout(&i));
 }
 
 #[test]
 fn inspect_fails_on_a_damaged_or_missing_file() {
     let dir = Dir::new();
     let out = dir.join("demo");
-    assert_exit(
-        &run(&[
-            "run",
-            &demo_config(),
-            "--output",
-            out.to_str().expect("utf8"),
-            "-q",
-        ]),
-        0,
-    );
+    assert_exit(&run(&["run", &demo_config(), "--output", out.to_str().expect("utf8"), "-q"]), 0);
     let shard = out.join("shards/public/train-00000-of-00001.parquet");
     let mut bytes = std::fs::read(&shard).expect("read");
     let mid = bytes.len() / 2;
@@ -81,8 +51,5 @@ fn inspect_fails_on_a_damaged_or_missing_file() {
     let i = run(&["inspect", out.to_str().expect("utf8"), "-q"]);
     assert_exit(&i, 1);
     assert!(stderr(&i).contains("missing"), "{}", stderr(&i));
-    assert_exit(
-        &run(&["inspect", dir.join("nothing-here").to_str().expect("utf8")]),
-        1,
-    );
+    assert_exit(&run(&["inspect", dir.join("nothing-here").to_str().expect("utf8")]), 1);
 }

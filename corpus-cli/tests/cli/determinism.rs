@@ -14,23 +14,14 @@ fn corpus_dir() -> Dir {
         let lines = jsonl(&format!("f{i}"), 1500);
         match i % 3 {
             0 => dir.write(&format!("contributions/laws/data/{i:02}.jsonl"), lines),
-            1 => dir.write(
-                &format!("contributions/laws/data/{i:02}.jsonl.gz"),
-                gzip(lines.as_bytes()),
-            ),
-            _ => dir.write(
-                &format!("contributions/laws/data/{i:02}.jsonl.zst"),
-                zstd(lines.as_bytes()),
-            ),
+            1 => dir.write(&format!("contributions/laws/data/{i:02}.jsonl.gz"), gzip(lines.as_bytes())),
+            _ => dir.write(&format!("contributions/laws/data/{i:02}.jsonl.zst"), zstd(lines.as_bytes())),
         };
     }
     dir.write("contributions/laws/data/bad.jsonl", "{oops}\n");
     dir.write("contributions/notes/contribution.toml", "id = \"notes\"\ntitle = \"t\"\ncontributor = \"c\"\nlicence = \"LicenseRef-TW-SAITD-1.0\"\nvisibility = \"private\"\nattribution = \"a\"\nlanguage = \"zh-Hant\"\nfiles = [\"*.txt\"]\n[agreement]\nid = \"A\"\nsigned = 2026-01-01\n");
     for i in 0..50 {
-        dir.write(
-            &format!("contributions/notes/{i:03}.txt"),
-            format!("第 {i} 號便簽。"),
-        );
+        dir.write(&format!("contributions/notes/{i:03}.txt"), format!("第 {i} 號便簽。"));
     }
     // Small shards, so the shard phase has several files to be killed in.
     dir.pipeline("[shard]\ntarget_megabytes = 1\n[ingest]\nbatch_rows = 500\n");
@@ -39,13 +30,7 @@ fn corpus_dir() -> Dir {
 
 fn run_to(dir: &Dir, out: &Path, extra: &[&str]) {
     let config = dir.join("pipeline.toml");
-    let mut args = vec![
-        "run",
-        config.to_str().expect("utf8"),
-        "--output",
-        out.to_str().expect("utf8"),
-        "-q",
-    ];
+    let mut args = vec!["run", config.to_str().expect("utf8"), "--output", out.to_str().expect("utf8"), "-q"];
     args.extend_from_slice(extra);
     assert_exit(&run(&args), 0);
 }
@@ -56,17 +41,10 @@ fn output_bytes_do_not_depend_on_the_thread_count() {
     run_to(&dir, &dir.join("t1"), &["--threads", "1"]);
     run_to(&dir, &dir.join("t4"), &["--threads", "4"]);
     let (a, b) = (tree(&dir.join("t1")), tree(&dir.join("t4")));
-    assert!(
-        a.keys().any(|k| k.contains("train-00001-of-")),
-        "expected several shards: {:?}",
-        a.keys()
-    );
+    assert!(a.keys().any(|k| k.contains("train-00001-of-")), "expected several shards: {:?}", a.keys());
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (k, v) in &a {
-        assert!(
-            v == &b[k],
-            "{k} differs between --threads 1 and --threads 4"
-        );
+        assert!(v == &b[k], "{k} differs between --threads 1 and --threads 4");
     }
 }
 
@@ -78,10 +56,7 @@ fn a_killed_run_resumes_to_the_same_bytes() {
     let want = tree(&reference);
     let config = dir.join("pipeline.toml");
     let mut killed_mid_run = 0;
-    for (k, delay_ms) in [0u64, 5, 15, 30, 50, 80, 120, 180, 260, 400]
-        .into_iter()
-        .enumerate()
-    {
+    for (k, delay_ms) in [0u64, 5, 15, 30, 50, 80, 120, 180, 260, 400].into_iter().enumerate() {
         let out = dir.join(&format!("killed-{k}"));
         // Kill it, then kill the resume too, then let a second resume finish.
         for attempt in 0..2 {
@@ -108,23 +83,13 @@ fn a_killed_run_resumes_to_the_same_bytes() {
         }
         run_to(&dir, &out, &["--resume", "--threads", "2"]);
         let got = tree(&out);
-        assert_eq!(
-            got.keys().collect::<Vec<_>>(),
-            want.keys().collect::<Vec<_>>(),
-            "delay {delay_ms} ms"
-        );
+        assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "delay {delay_ms} ms");
         for (name, bytes) in &want {
-            assert!(
-                &got[name] == bytes,
-                "{name} differs after a kill at {delay_ms} ms and resume"
-            );
+            assert!(&got[name] == bytes, "{name} differs after a kill at {delay_ms} ms and resume");
         }
         assert_exit(&run(&["inspect", out.to_str().expect("utf8"), "-q"]), 0);
     }
-    assert!(
-        killed_mid_run >= 3,
-        "only {killed_mid_run} kills landed mid-run; the corpus is too small to test resume"
-    );
+    assert!(killed_mid_run >= 3, "only {killed_mid_run} kills landed mid-run; the corpus is too small to test resume");
 }
 
 #[test]
@@ -133,27 +98,11 @@ fn resume_refuses_a_changed_config_and_reports_a_complete_dataset() {
     let out = dir.join("out");
     run_to(&dir, &out, &[]);
     let config = dir.join("pipeline.toml");
-    let o = run(&[
-        "run",
-        config.to_str().expect("utf8"),
-        "--output",
-        out.to_str().expect("utf8"),
-        "--resume",
-    ]);
+    let o = run(&["run", config.to_str().expect("utf8"), "--output", out.to_str().expect("utf8"), "--resume"]);
     assert_exit(&o, 0);
     assert!(stdout(&o).contains("already complete"), "{}", stdout(&o));
     dir.pipeline("[shard]\ntarget_megabytes = 2\n");
-    let o = run(&[
-        "run",
-        config.to_str().expect("utf8"),
-        "--output",
-        out.to_str().expect("utf8"),
-        "--resume",
-    ]);
+    let o = run(&["run", config.to_str().expect("utf8"), "--output", out.to_str().expect("utf8"), "--resume"]);
     assert_exit(&o, 2);
-    assert!(
-        stderr(&o).contains("another configuration"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("another configuration"), "{}", stderr(&o));
 }

@@ -10,16 +10,8 @@ fn run_ok(dir: &Dir) -> Vec<Row> {
     assert_exit(&o, 0);
     let rows = ledger(&dir.join("out"));
     let kept = rows.iter().filter(|r| r.decision == "kept").count();
-    let expected = format!(
-        "{} in = {kept} kept + {} dropped",
-        rows.len(),
-        rows.len() - kept
-    );
-    assert!(
-        stdout(&o).contains(&expected),
-        "{expected} not in\n{}",
-        stdout(&o)
-    );
+    let expected = format!("{} in = {kept} kept + {} dropped", rows.len(), rows.len() - kept);
+    assert!(stdout(&o).contains(&expected), "{expected} not in\n{}", stdout(&o));
     rows
 }
 
@@ -33,7 +25,7 @@ fn malformed_lines_are_quarantined_with_line_and_field() {
     lines.push_str("{\"id\":\"num\",\"text\":42}\n");
     lines.push_str("{\"id\":\"empty\",\"text\":\"   \"}\n");
     lines.push_str("[1,2]\n");
-    lines.push_str("\n");
+    lines.push('\n');
     lines.push_str("{\"text\":\"沒有編號\"}\n");
     let mut bytes = lines.into_bytes();
     bytes.extend_from_slice(b"{\"id\":\"utf8\",\"text\":\"\xff\xfe\"}\n");
@@ -57,23 +49,10 @@ fn malformed_lines_are_quarantined_with_line_and_field() {
     expect("empty_text", 7, Some("text"));
     expect("not_an_object", 8, None);
     // Line 9 is blank: not a record. Line 5 lacks the text, line 10 the id.
-    let missing: Vec<_> = dropped(&rows, "missing_field")
-        .iter()
-        .map(|r| (r.line, r.field.clone()))
-        .collect();
-    assert_eq!(
-        missing,
-        [
-            (Some(5), Some("text".to_string())),
-            (Some(10), Some("id".to_string()))
-        ]
-    );
+    let missing: Vec<_> = dropped(&rows, "missing_field").iter().map(|r| (r.line, r.field.clone())).collect();
+    assert_eq!(missing, [(Some(5), Some("text".to_string())), (Some(10), Some("id".to_string()))]);
     expect("invalid_utf8", 11, None);
-    let kept: Vec<_> = rows
-        .iter()
-        .filter(|r| r.decision == "kept")
-        .map(|r| r.doc_id.as_str())
-        .collect();
+    let kept: Vec<_> = rows.iter().filter(|r| r.decision == "kept").map(|r| r.doc_id.as_str()).collect();
     assert_eq!(kept, ["c/ok-0", "c/ok-1", "c/ok-2", "c/tail-0"]);
 }
 
@@ -90,17 +69,11 @@ fn truncated_gzip_and_zstd_keep_what_came_before() {
     let rows = run_ok(&dir);
     let truncated = dropped(&rows, "truncated_file");
     assert_eq!(truncated.len(), 2, "{truncated:#?}");
-    for (t, file) in truncated
-        .iter()
-        .zip(["data/a.jsonl.gz", "data/b.jsonl.zst"])
-    {
+    for (t, file) in truncated.iter().zip(["data/a.jsonl.gz", "data/b.jsonl.zst"]) {
         assert_eq!(t.file.as_deref(), Some(file));
         let line = t.line.expect("line");
         assert!(line > 1000 && line < 20_000, "{file}: {line}");
-        let kept = rows
-            .iter()
-            .filter(|r| r.decision == "kept" && r.file.as_deref() == Some(file))
-            .count() as u64;
+        let kept = rows.iter().filter(|r| r.decision == "kept" && r.file.as_deref() == Some(file)).count() as u64;
         assert_eq!(kept, line - 1, "every record before the damage is kept");
     }
 }
@@ -108,40 +81,18 @@ fn truncated_gzip_and_zstd_keep_what_came_before() {
 #[test]
 fn corrupt_parquet_and_unknown_file_types_are_ledger_rows() {
     let dir = Dir::new();
-    dir.contribution(
-        "c",
-        &["data/*"],
-        "text_field = \"body\"\nid_field = \"id\"\n",
-    );
-    let good = parquet(
-        &[
-            (1, Some("第一條")),
-            (2, None),
-            (3, Some("")),
-            (4, Some("第四條")),
-        ],
-        2,
-    );
+    dir.contribution("c", &["data/*"], "text_field = \"body\"\nid_field = \"id\"\n");
+    let good = parquet(&[(1, Some("第一條")), (2, None), (3, Some("")), (4, Some("第四條"))], 2);
     dir.write("contributions/c/data/good.parquet", &good);
-    dir.write(
-        "contributions/c/data/bad.parquet",
-        b"PAR1 this is not parquet PAR1",
-    );
+    dir.write("contributions/c/data/bad.parquet", b"PAR1 this is not parquet PAR1");
     let mut cut = good.clone();
     let len = cut.len();
     cut[len / 2..len - 8].fill(0);
     dir.write("contributions/c/data/damaged.parquet", &cut);
     dir.write("contributions/c/data/notes.csv", "a,b\n");
     let rows = run_ok(&dir);
-    let kept: Vec<_> = rows
-        .iter()
-        .filter(|r| r.decision == "kept")
-        .map(|r| (r.doc_id.as_str(), r.row))
-        .collect();
-    assert!(
-        kept.contains(&("c/1", Some(0))) && kept.contains(&("c/4", Some(3))),
-        "{kept:?}"
-    );
+    let kept: Vec<_> = rows.iter().filter(|r| r.decision == "kept").map(|r| (r.doc_id.as_str(), r.row)).collect();
+    assert!(kept.contains(&("c/1", Some(0))) && kept.contains(&("c/4", Some(3))), "{kept:?}");
     let null = rows.iter().find(|r| r.doc_id == "c/2").expect("row 2");
     assert_eq!(
         (null.reason.as_deref(), null.field.as_deref(), null.row),
@@ -150,24 +101,11 @@ fn corrupt_parquet_and_unknown_file_types_are_ledger_rows() {
     let empty = rows.iter().find(|r| r.doc_id == "c/3").expect("row 3");
     assert_eq!(empty.reason.as_deref(), Some("empty_text"));
     let corrupt = dropped(&rows, "corrupt_parquet");
-    assert!(
-        corrupt
-            .iter()
-            .any(|r| r.file.as_deref() == Some("data/bad.parquet")),
-        "{corrupt:#?}"
-    );
-    assert!(
-        corrupt
-            .iter()
-            .any(|r| r.file.as_deref() == Some("data/damaged.parquet")),
-        "{rows:#?}"
-    );
+    assert!(corrupt.iter().any(|r| r.file.as_deref() == Some("data/bad.parquet")), "{corrupt:#?}");
+    assert!(corrupt.iter().any(|r| r.file.as_deref() == Some("data/damaged.parquet")), "{rows:#?}");
     let unknown = dropped(&rows, "unknown_file_type");
     assert_eq!(unknown.len(), 1);
-    assert_eq!(
-        (unknown[0].file.as_deref(), unknown[0].field.as_deref()),
-        (Some("data/notes.csv"), Some("files"))
-    );
+    assert_eq!((unknown[0].file.as_deref(), unknown[0].field.as_deref()), (Some("data/notes.csv"), Some("files")));
 }
 
 #[test]
@@ -175,14 +113,8 @@ fn parquet_row_groups_become_separate_tasks_with_row_numbers() {
     let dir = Dir::new();
     dir.contribution("c", &["data/*.parquet"], "text_field = \"body\"\n");
     // Distinct texts of 300 kB each: 5 rows per row group is 1.5 MB, over task_megabytes = 1.
-    let texts: Vec<String> = (0..40)
-        .map(|i| format!("{i}{}", "臺灣".repeat(50_000)))
-        .collect();
-    let rows: Vec<(i64, Option<&str>)> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (i as i64, Some(t.as_str())))
-        .collect();
+    let texts: Vec<String> = (0..40).map(|i| format!("{i}{}", "臺灣".repeat(50_000))).collect();
+    let rows: Vec<(i64, Option<&str>)> = texts.iter().enumerate().map(|(i, t)| (i as i64, Some(t.as_str()))).collect();
     dir.write("contributions/c/data/big.parquet", parquet(&rows, 5));
     let config = dir.pipeline("[ingest]\ntask_megabytes = 1\n");
     let o = run(&["run", config.to_str().expect("utf8")]);
@@ -203,17 +135,10 @@ fn text_files_are_one_document_each() {
     dir.write("contributions/c/essays/empty.txt", "\n\n");
     dir.write("contributions/c/essays/latin1.txt", b"caf\xe9");
     let rows = run_ok(&dir);
-    let kept: Vec<_> = rows
-        .iter()
-        .filter(|r| r.decision == "kept")
-        .map(|r| r.doc_id.as_str())
-        .collect();
+    let kept: Vec<_> = rows.iter().filter(|r| r.decision == "kept").map(|r| r.doc_id.as_str()).collect();
     assert_eq!(kept, ["c/essays/a.txt", "c/essays/sub/b.txt"]);
     assert_eq!(dropped(&rows, "empty_text")[0].doc_id, "c/essays/empty.txt");
-    assert_eq!(
-        dropped(&rows, "invalid_utf8")[0].doc_id,
-        "c/essays/latin1.txt"
-    );
+    assert_eq!(dropped(&rows, "invalid_utf8")[0].doc_id, "c/essays/latin1.txt");
 }
 
 #[test]
@@ -240,22 +165,12 @@ fn a_200_megabyte_line_is_dropped_without_being_held_in_memory() {
     // The largest resident set of any child this test binary has waited for: the other tests'
     // runs stay far below it, and buffering the line would need more than 200 MB.
     let peak_mb = peak_child_rss_kb() / 1024;
-    assert!(
-        peak_mb < 160,
-        "peak RSS {peak_mb} MB: the line was buffered"
-    );
+    assert!(peak_mb < 160, "peak RSS {peak_mb} MB: the line was buffered");
     let rows = ledger(&dir.join("out"));
     let big = dropped(&rows, "record_too_large");
     assert_eq!(big.len(), 1);
-    assert_eq!(
-        (big[0].line, big[0].file.as_deref()),
-        (Some(2), Some("data/huge.jsonl"))
-    );
-    let kept: Vec<_> = rows
-        .iter()
-        .filter(|r| r.decision == "kept")
-        .map(|r| r.doc_id.as_str())
-        .collect();
+    assert_eq!((big[0].line, big[0].file.as_deref()), (Some(2), Some("data/huge.jsonl")));
+    let kept: Vec<_> = rows.iter().filter(|r| r.decision == "kept").map(|r| r.doc_id.as_str()).collect();
     assert_eq!(kept, ["c/before-0", "c/after-0"]);
 }
 
@@ -273,44 +188,25 @@ fn paths_escaping_the_contribution_are_refused() {
     dir.write("secret/outside.jsonl", jsonl("secret", 2));
     dir.contribution(
         "c",
-        &[
-            "data/*.jsonl",
-            "../../secret/*.jsonl",
-            "/etc/passwd",
-            "nothing/*.jsonl",
-        ],
+        &["data/*.jsonl", "../../secret/*.jsonl", "/etc/passwd", "nothing/*.jsonl"],
         "id_field = \"id\"\n",
     );
     dir.write("contributions/c/data/ok.jsonl", jsonl("ok", 1));
     #[cfg(unix)]
-    std::os::unix::fs::symlink(
-        dir.join("secret/outside.jsonl"),
-        dir.join("contributions/c/data/link.jsonl"),
-    )
-    .expect("symlink");
+    std::os::unix::fs::symlink(dir.join("secret/outside.jsonl"), dir.join("contributions/c/data/link.jsonl"))
+        .expect("symlink");
     let rows = run_ok(&dir);
     let escapes = dropped(&rows, "path_escapes_contribution");
-    let files: Vec<_> = escapes
-        .iter()
-        .map(|r| r.file.as_deref().unwrap_or(""))
-        .collect();
-    assert!(
-        files.contains(&"../../secret/*.jsonl") && files.contains(&"/etc/passwd"),
-        "{files:?}"
-    );
+    let files: Vec<_> = escapes.iter().map(|r| r.file.as_deref().unwrap_or("")).collect();
+    assert!(files.contains(&"../../secret/*.jsonl") && files.contains(&"/etc/passwd"), "{files:?}");
     #[cfg(unix)]
     assert!(files.contains(&"data/link.jsonl"), "{files:?}");
     for r in &escapes {
         assert_eq!((r.field.as_deref(), r.line), (Some("files"), Some(8)));
     }
-    assert_eq!(
-        dropped(&rows, "no_matching_files")[0].file.as_deref(),
-        Some("nothing/*.jsonl")
-    );
+    assert_eq!(dropped(&rows, "no_matching_files")[0].file.as_deref(), Some("nothing/*.jsonl"));
     assert!(
-        rows.iter()
-            .filter(|r| r.decision == "kept")
-            .all(|r| !r.doc_id.contains("secret")),
+        rows.iter().filter(|r| r.decision == "kept").all(|r| !r.doc_id.contains("secret")),
         "nothing outside was read"
     );
     assert_eq!(rows.iter().filter(|r| r.decision == "kept").count(), 1);
@@ -327,24 +223,10 @@ fn an_invalid_manifest_is_a_ledger_row_and_the_others_still_run() {
     dir.write("contributions/nomanifest/a.jsonl", jsonl("n", 1));
     let rows = run_ok(&dir);
     let invalid = dropped(&rows, "invalid_manifest");
-    let by_contribution: Vec<_> = invalid
-        .iter()
-        .map(|r| (r.doc_id.as_str(), r.line, r.field.as_deref()))
-        .collect();
-    assert!(
-        by_contribution.contains(&("bad/contribution.toml", Some(9), Some("licnse"))),
-        "{by_contribution:?}"
-    );
-    assert!(
-        by_contribution.contains(&("private/contribution.toml", None, Some("agreement"))),
-        "{by_contribution:?}"
-    );
-    assert!(
-        by_contribution
-            .iter()
-            .any(|r| r.0 == "nomanifest/contribution.toml"),
-        "{by_contribution:?}"
-    );
+    let by_contribution: Vec<_> = invalid.iter().map(|r| (r.doc_id.as_str(), r.line, r.field.as_deref())).collect();
+    assert!(by_contribution.contains(&("bad/contribution.toml", Some(9), Some("licnse"))), "{by_contribution:?}");
+    assert!(by_contribution.contains(&("private/contribution.toml", None, Some("agreement"))), "{by_contribution:?}");
+    assert!(by_contribution.iter().any(|r| r.0 == "nomanifest/contribution.toml"), "{by_contribution:?}");
     assert_eq!(rows.iter().filter(|r| r.decision == "kept").count(), 2);
 }
 
@@ -359,14 +241,8 @@ fn strict_stops_at_the_first_bad_record_with_its_location() {
     let o = run(&["run", config.to_str().expect("utf8"), "--strict"]);
     assert_exit(&o, 1);
     let err = stderr(&o);
-    assert!(
-        err.contains("data/a.jsonl:3") && err.contains("malformed_json"),
-        "{err}"
-    );
-    assert!(
-        !err.contains("A123456789"),
-        "document text leaked into an error: {err}"
-    );
+    assert!(err.contains("data/a.jsonl:3") && err.contains("malformed_json"), "{err}");
+    assert!(!err.contains("A123456789"), "document text leaked into an error: {err}");
     assert!(!dir.join("out/manifest.json").exists());
     // Without --strict the same input completes, and the value is nowhere in the outputs'
     // human-readable parts either.
@@ -374,8 +250,5 @@ fn strict_stops_at_the_first_bad_record_with_its_location() {
     assert_exit(&o, 0);
     assert!(!stdout(&o).contains("A123456789") && !stderr(&o).contains("A123456789"));
     let rows = ledger(&dir.join("out"));
-    assert!(
-        rows.iter()
-            .all(|r| !r.detail.clone().unwrap_or_default().contains("A123456789"))
-    );
+    assert!(rows.iter().all(|r| !r.detail.clone().unwrap_or_default().contains("A123456789")));
 }

@@ -21,9 +21,7 @@ pub struct Dir {
 
 impl Dir {
     pub fn new() -> Self {
-        Self {
-            tmp: tempfile::tempdir().expect("tempdir"),
-        }
+        Self { tmp: tempfile::tempdir().expect("tempdir") }
     }
 
     pub fn join(&self, rel: &str) -> PathBuf {
@@ -39,11 +37,7 @@ impl Dir {
 
     /// `contributions/<id>/contribution.toml` for a public CC-BY-4.0 contribution.
     pub fn contribution(&self, id: &str, files: &[&str], extra: &str) {
-        let files = files
-            .iter()
-            .map(|f| format!("{f:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let files = files.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", ");
         self.write(
             &format!("contributions/{id}/contribution.toml"),
             format!(
@@ -55,10 +49,7 @@ impl Dir {
 
     /// `pipeline.toml` reading `contributions/*` into `out`, plus `extra` TOML.
     pub fn pipeline(&self, extra: &str) -> PathBuf {
-        self.write(
-            "pipeline.toml",
-            format!("inputs = [\"contributions/*\"]\noutput = \"out\"\n{extra}"),
-        )
+        self.write("pipeline.toml", format!("inputs = [\"contributions/*\"]\noutput = \"out\"\n{extra}"))
     }
 }
 
@@ -84,18 +75,14 @@ pub fn stderr(o: &Output) -> String {
 /// Asserts the exit code, showing the output when it differs.
 #[track_caller]
 pub fn assert_exit(o: &Output, code: i32) {
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
+    assert_eq!(o.status.code(), Some(code), "stdout:\n{}\nstderr:\n{}", stdout(o), stderr(o));
 }
 
 /// JSONL lines `{"id": "<prefix>-<i>", "text": "..."}`.
 pub fn jsonl(prefix: &str, n: usize) -> String {
-    (0..n).map(|i| format!("{{\"id\":\"{prefix}-{i}\",\"text\":\"第 {i} 條\\n本法依憲法制定之，{prefix}。\"}}\n")).collect()
+    (0..n)
+        .map(|i| format!("{{\"id\":\"{prefix}-{i}\",\"text\":\"第 {i} 條\\n本法依憲法制定之，{prefix}。\"}}\n"))
+        .collect()
 }
 
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -109,21 +96,17 @@ pub fn zstd(bytes: &[u8]) -> Vec<u8> {
     zstd::encode_all(bytes, 3).expect("zstd")
 }
 
-/// A Parquet file with `id` (int64) and `body` (utf8) columns, `per_group` rows per row group.
+/// A Parquet file with `id` (int64) and `body` (utf8) columns, `per_group` rows per row group,
+/// snappy-compressed as pyarrow writes by default.
 pub fn parquet(rows: &[(i64, Option<&str>)], per_group: usize) -> Vec<u8> {
-    let schema = Arc::new(Schema::new(vec![
-        Field::new("id", DataType::Int64, false),
-        Field::new("body", DataType::Utf8, true),
-    ]));
-    let ids: ArrayRef = Arc::new(Int64Array::from(
-        rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-    ));
-    let bodies: ArrayRef = Arc::new(StringArray::from(
-        rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-    ));
+    let schema =
+        Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, false), Field::new("body", DataType::Utf8, true)]));
+    let ids: ArrayRef = Arc::new(Int64Array::from(rows.iter().map(|r| r.0).collect::<Vec<_>>()));
+    let bodies: ArrayRef = Arc::new(StringArray::from(rows.iter().map(|r| r.1).collect::<Vec<_>>()));
     let batch = RecordBatch::try_new(Arc::clone(&schema), vec![ids, bodies]).expect("batch");
     let props = WriterProperties::builder()
         .set_max_row_group_row_count(Some(per_group))
+        .set_compression(parquet::basic::Compression::SNAPPY)
         .build();
     let mut out = Vec::new();
     let mut w = ArrowWriter::try_new(&mut out, schema, Some(props)).expect("writer");
@@ -152,10 +135,8 @@ fn opt(col: &StringArray, i: usize) -> Option<String> {
 
 /// Every row of every `ledger/*.parquet` under `out`.
 pub fn ledger(out: &Path) -> Vec<Row> {
-    let mut files: Vec<_> = std::fs::read_dir(out.join("ledger"))
-        .expect("ledger dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(out.join("ledger")).expect("ledger dir").map(|e| e.expect("entry").path()).collect();
     files.sort();
     let mut rows = Vec::new();
     for f in files {
@@ -165,18 +146,8 @@ pub fn ledger(out: &Path) -> Vec<Row> {
             .expect("build");
         for batch in reader {
             let b = batch.expect("batch");
-            let s = |name: &str| {
-                b.column_by_name(name)
-                    .expect(name)
-                    .as_string::<i32>()
-                    .clone()
-            };
-            let u = |name: &str| {
-                b.column_by_name(name)
-                    .expect(name)
-                    .as_primitive::<UInt64Type>()
-                    .clone()
-            };
+            let s = |name: &str| b.column_by_name(name).expect(name).as_string::<i32>().clone();
+            let u = |name: &str| b.column_by_name(name).expect(name).as_primitive::<UInt64Type>().clone();
             let (doc, file, line, row, field, decision, stage, reason, detail) = (
                 s("doc_id"),
                 s("file"),
@@ -208,9 +179,7 @@ pub fn ledger(out: &Path) -> Vec<Row> {
 
 /// Dropped rows with the given reason.
 pub fn dropped<'a>(rows: &'a [Row], reason: &str) -> Vec<&'a Row> {
-    rows.iter()
-        .filter(|r| r.reason.as_deref() == Some(reason))
-        .collect()
+    rows.iter().filter(|r| r.reason.as_deref() == Some(reason)).collect()
 }
 
 /// Every file under `dir` (relative path → bytes).
@@ -223,11 +192,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .into_owned();
+                let rel = p.strip_prefix(dir).expect("prefix").to_string_lossy().into_owned();
                 out.insert(rel, std::fs::read(&p).expect("read"));
             }
         }
@@ -237,6 +202,5 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// The manifest as JSON.
 pub fn manifest(out: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest"))
-        .expect("json")
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest")).expect("json")
 }

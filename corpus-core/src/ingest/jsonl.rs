@@ -41,35 +41,26 @@ pub struct Refusal {
 
 impl Refusal {
     fn new(reason: DropReason, field: Option<&str>, detail: impl Into<String>) -> Self {
-        Self {
-            reason,
-            field: field.map(str::to_string),
-            detail: detail.into(),
-        }
+        Self { reason, field: field.map(str::to_string), detail: detail.into() }
     }
 }
 
 /// Parses one JSONL line into a record. Never panics; errors never quote the input.
-pub fn parse_record(
-    line: &[u8],
-    text_field: &str,
-    id_field: Option<&str>,
-) -> Result<Record, Refusal> {
+pub fn parse_record(line: &[u8], text_field: &str, id_field: Option<&str>) -> Result<Record, Refusal> {
     let line = std::str::from_utf8(line).map_err(|e| {
-        Refusal::new(
-            DropReason::InvalidUtf8,
-            None,
-            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
-        )
+        Refusal::new(DropReason::InvalidUtf8, None, format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))
     })?;
     let line = line.strip_prefix('\u{feff}').unwrap_or(line);
     match line.trim_start().as_bytes().first() {
         Some(b'{') => {}
+        Some(_) if serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok() => {
+            return Err(Refusal::new(DropReason::NotAnObject, None, "the line is JSON but not an object"));
+        }
         Some(_) => {
             return Err(Refusal::new(
-                DropReason::NotAnObject,
+                DropReason::MalformedJson,
                 None,
-                "the line is JSON but not an object",
+                "the line is not JSON (an object starts with `{`)",
             ));
         }
         None => return Err(Refusal::new(DropReason::MalformedJson, None, "empty line")),
@@ -80,11 +71,7 @@ pub fn parse_record(
             _ => {
                 // serde_json syntax messages name the problem and position, never the content.
                 let full = e.to_string();
-                let what = full
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or("invalid JSON")
-                    .to_string();
+                let what = full.split(" at line ").next().unwrap_or("invalid JSON").to_string();
                 format!("{what} at column {}", e.column())
             }
         };
@@ -92,11 +79,7 @@ pub fn parse_record(
     })?;
     let text = match fields.get(text_field) {
         None => {
-            return Err(Refusal::new(
-                DropReason::MissingField,
-                Some(text_field),
-                format!("no `{text_field}` field"),
-            ));
+            return Err(Refusal::new(DropReason::MissingField, Some(text_field), format!("no `{text_field}` field")));
         }
         Some(raw) => match serde_json::from_str::<String>(raw.get()) {
             Ok(s) => s,
@@ -114,36 +97,21 @@ pub fn parse_record(
         None => None,
         Some(f) => Some(match fields.get(f) {
             None => {
-                return Err(Refusal::new(
-                    DropReason::MissingField,
-                    Some(f),
-                    format!("no `{f}` field"),
-                ));
+                return Err(Refusal::new(DropReason::MissingField, Some(f), format!("no `{f}` field")));
             }
             Some(raw) => record_id(raw).ok_or_else(|| {
                 Refusal::new(
                     DropReason::WrongType,
                     Some(f),
-                    format!(
-                        "`{f}` is {}, expected a non-empty string or an integer",
-                        json_type(raw)
-                    ),
+                    format!("`{f}` is {}, expected a non-empty string or an integer", json_type(raw)),
                 )
             })?,
         }),
     };
     if text.trim().is_empty() {
-        return Err(Refusal::new(
-            DropReason::EmptyText,
-            Some(text_field),
-            format!("`{text_field}` is empty"),
-        ));
+        return Err(Refusal::new(DropReason::EmptyText, Some(text_field), format!("`{text_field}` is empty")));
     }
-    let string_field = |name: &str| {
-        fields
-            .get(name)
-            .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok())
-    };
+    let string_field = |name: &str| fields.get(name).and_then(|raw| serde_json::from_str::<String>(raw.get()).ok());
     let source = string_field("source");
     let url = string_field("url");
     let mut meta = String::new();
@@ -161,13 +129,7 @@ pub fn parse_record(
         meta.push_str(raw.get());
     }
     let meta = (!meta.is_empty()).then(|| meta + "}");
-    Ok(Record {
-        id,
-        text,
-        source,
-        url,
-        meta,
-    })
+    Ok(Record { id, text, source, url, meta })
 }
 
 fn record_id(raw: &RawValue) -> Option<String> {
@@ -177,9 +139,7 @@ fn record_id(raw: &RawValue) -> Option<String> {
     if let Ok(n) = serde_json::from_str::<i64>(raw.get()) {
         return Some(n.to_string());
     }
-    serde_json::from_str::<u64>(raw.get())
-        .ok()
-        .map(|n| n.to_string())
+    serde_json::from_str::<u64>(raw.get()).ok().map(|n| n.to_string())
 }
 
 fn json_type(raw: &RawValue) -> &'static str {
@@ -214,11 +174,7 @@ pub struct LineReader<R> {
 impl<R: BufRead> LineReader<R> {
     /// Wraps `inner`; lines over `max` bytes are reported as [`Line::TooLong`].
     pub fn new(inner: R, max: usize) -> Self {
-        Self {
-            inner,
-            buf: Vec::new(),
-            max,
-        }
+        Self { inner, buf: Vec::new(), max }
     }
 
     /// The next line, `Ok(None)` at the end. An I/O error (a truncated stream) is returned as is;
@@ -281,39 +237,23 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-pub(crate) fn read(
-    c: &Contribution,
-    file: &DataFile,
-    cfg: &IngestConfig,
-    out: &mut Emitter<'_>,
-) -> Result<()> {
+pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &mut Emitter<'_>) -> Result<()> {
     let raw = match File::open(&file.abs) {
-        Ok(f) => Counting {
-            inner: f,
-            count: out.counter(),
-        },
+        Ok(f) => Counting { inner: f, count: out.counter() },
         Err(e) => {
-            let id = out.line_id(0);
-            return out.refuse(
-                id,
-                DropReason::UnreadableFile,
-                None,
-                format!("cannot open: {}", e.kind()),
-                None,
-                None,
-            );
+            let id = out.file_id();
+            return out.refuse(id, DropReason::UnreadableFile, None, format!("cannot open: {}", e.kind()), None, None);
         }
     };
     const BUF: usize = 256 * 1024;
     let reader: Box<dyn BufRead> = match file.kind {
-        FileKind::JsonlGzip => Box::new(BufReader::with_capacity(
-            BUF,
-            flate2::read::MultiGzDecoder::new(BufReader::new(raw)),
-        )),
+        FileKind::JsonlGzip => {
+            Box::new(BufReader::with_capacity(BUF, flate2::read::MultiGzDecoder::new(BufReader::new(raw))))
+        }
         FileKind::JsonlZstd => match zstd::stream::read::Decoder::new(raw) {
             Ok(d) => Box::new(BufReader::with_capacity(BUF, d)),
             Err(e) => {
-                let id = out.line_id(0);
+                let id = out.file_id();
                 return out.refuse(
                     id,
                     DropReason::UnreadableFile,
@@ -341,31 +281,14 @@ pub(crate) fn read(
                     "the stream ends early or is damaged at line {number} ({}); records after it are lost",
                     e.kind()
                 );
-                return out.refuse(
-                    id,
-                    DropReason::TruncatedFile,
-                    None,
-                    detail,
-                    Some(number),
-                    None,
-                );
+                return out.refuse(id, DropReason::TruncatedFile, None, detail, Some(number), None);
             }
         };
         let bytes = match line {
             Line::TooLong(len) => {
                 let id = out.line_id(number);
-                let detail = format!(
-                    "line is {len} bytes, over max_record_megabytes = {}",
-                    cfg.max_record_megabytes
-                );
-                out.refuse(
-                    id,
-                    DropReason::RecordTooLarge,
-                    None,
-                    detail,
-                    Some(number),
-                    None,
-                )?;
+                let detail = format!("line is {len} bytes, over max_record_megabytes = {}", cfg.max_record_megabytes);
+                out.refuse(id, DropReason::RecordTooLarge, None, detail, Some(number), None)?;
                 continue;
             }
             Line::Complete(bytes) => bytes,
@@ -391,14 +314,7 @@ pub(crate) fn read(
             }
             Err(refusal) => {
                 let id = out.line_id(number);
-                out.refuse(
-                    id,
-                    refusal.reason,
-                    refusal.field.as_deref(),
-                    refusal.detail,
-                    Some(number),
-                    None,
-                )?;
+                out.refuse(id, refusal.reason, refusal.field.as_deref(), refusal.detail, Some(number), None)?;
             }
         }
     }
@@ -422,10 +338,7 @@ mod tests {
         assert_eq!(r.id.as_deref(), Some("A1"));
         assert_eq!(r.text, "第 1 條\n本法。");
         assert_eq!(r.source.as_deref(), Some("law"));
-        assert_eq!(
-            r.meta.as_deref(),
-            Some(r#"{"lang":"zh-Hant","meta":{"a":1}}"#)
-        );
+        assert_eq!(r.meta.as_deref(), Some(r#"{"lang":"zh-Hant","meta":{"a":1}}"#));
         let n = parse(r#"{"id":42,"text":"x"}"#).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!((n.id.as_deref(), n.meta), (Some("42"), None));
     }
@@ -433,48 +346,23 @@ mod tests {
     #[test]
     fn refusals_name_reason_and_field() {
         let reason = |l: &str| parse(l).err().map(|r| (r.reason, r.field));
-        assert_eq!(
-            reason(r#"{"id":"1","text":"x""#),
-            Some((DropReason::MalformedJson, None))
-        );
+        assert_eq!(reason(r#"{"id":"1","text":"x""#), Some((DropReason::MalformedJson, None)));
         assert_eq!(reason(r#"["x"]"#), Some((DropReason::NotAnObject, None)));
-        assert_eq!(
-            reason(r#"{"id":"1"}"#),
-            Some((DropReason::MissingField, Some("text".into())))
-        );
-        assert_eq!(
-            reason(r#"{"id":"1","text":7}"#),
-            Some((DropReason::WrongType, Some("text".into())))
-        );
-        assert_eq!(
-            reason(r#"{"id":"1","text":"  \n"}"#),
-            Some((DropReason::EmptyText, Some("text".into())))
-        );
-        assert_eq!(
-            reason(r#"{"text":"x"}"#),
-            Some((DropReason::MissingField, Some("id".into())))
-        );
-        assert_eq!(
-            reason(r#"{"id":[1],"text":"x"}"#),
-            Some((DropReason::WrongType, Some("id".into())))
-        );
-        assert_eq!(
-            reason(r#"{"id":"1","text":"\ud800"}"#).map(|r| r.0),
-            Some(DropReason::WrongType)
-        );
-        let bad = parse_record(b"{\"text\":\"\xff\"}", "text", None)
-            .err()
-            .map(|r| r.reason);
+        assert_eq!(reason("not json"), Some((DropReason::MalformedJson, None)));
+        assert_eq!(reason(r#"{"id":"1"}"#), Some((DropReason::MissingField, Some("text".into()))));
+        assert_eq!(reason(r#"{"id":"1","text":7}"#), Some((DropReason::WrongType, Some("text".into()))));
+        assert_eq!(reason(r#"{"id":"1","text":"  \n"}"#), Some((DropReason::EmptyText, Some("text".into()))));
+        assert_eq!(reason(r#"{"text":"x"}"#), Some((DropReason::MissingField, Some("id".into()))));
+        assert_eq!(reason(r#"{"id":[1],"text":"x"}"#), Some((DropReason::WrongType, Some("id".into()))));
+        assert_eq!(reason(r#"{"id":"1","text":"\ud800"}"#).map(|r| r.0), Some(DropReason::WrongType));
+        let bad = parse_record(b"{\"text\":\"\xff\"}", "text", None).err().map(|r| r.reason);
         assert_eq!(bad, Some(DropReason::InvalidUtf8));
     }
 
     #[test]
     fn refusal_details_never_quote_the_line() {
-        for line in [
-            r#"{"text":"秘密A123456789""#,
-            r#""秘密A123456789""#,
-            r#"{"text":"秘密A123456789","text2":}"#,
-        ] {
+        for line in [r#"{"text":"秘密A123456789""#, r#""秘密A123456789""#, r#"{"text":"秘密A123456789","text2":}"#]
+        {
             let detail = parse(line).err().map(|r| r.detail).unwrap_or_default();
             assert!(!detail.contains("A123456789"), "{detail}");
         }

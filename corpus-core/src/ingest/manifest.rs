@@ -147,9 +147,7 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && !id.starts_with('-')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Parses and checks a manifest. `file` is only used in locations. Returns every problem found.
@@ -161,9 +159,7 @@ pub fn parse(file: &Path, src: &str) -> Result<Manifest, Vec<ManifestProblem>> {
     let mut problems = Vec::new();
     let mut problem = |span: std::ops::Range<usize>, field: &str, message: String| {
         problems.push(ManifestProblem {
-            location: Location::file(file)
-                .with_line(line_of(src, span.start))
-                .with_field(field),
+            location: Location::file(file).with_line(line_of(src, span.start)).with_field(field),
             message,
         });
     };
@@ -178,16 +174,13 @@ pub fn parse(file: &Path, src: &str) -> Result<Manifest, Vec<ManifestProblem>> {
     let licence = text(wire.licence, "licence");
     let attribution = text(wire.attribution, "attribution");
     let language = text(wire.language, "language");
-    let text_field = wire
-        .text_field
-        .map_or_else(|| "text".to_string(), |f| text(f, "text_field"));
+    let text_field = wire.text_field.map_or_else(|| "text".to_string(), |f| text(f, "text_field"));
     let id_field = wire.id_field.map(|f| text(f, "id_field"));
     if !is_valid_id(wire.id.get_ref()) {
         problem(
             wire.id.span(),
             "id",
-            "`id` must be 1 to 64 characters of a-z, 0-9 and `-`, not starting with `-`"
-                .to_string(),
+            "`id` must be 1 to 64 characters of a-z, 0-9 and `-`, not starting with `-`".to_string(),
         );
     }
     let files_span = wire.files.span();
@@ -195,43 +188,27 @@ pub fn parse(file: &Path, src: &str) -> Result<Manifest, Vec<ManifestProblem>> {
         .files
         .into_inner()
         .into_iter()
-        .map(|p| FilePattern {
-            line: line_of(src, p.span().start),
-            pattern: p.into_inner(),
-        })
+        .map(|p| FilePattern { line: line_of(src, p.span().start), pattern: p.into_inner() })
         .collect();
     if files.is_empty() {
-        problem(
-            files_span,
-            "files",
-            "`files` must list at least one glob".to_string(),
-        );
+        problem(files_span, "files", "`files` must list at least one glob".to_string());
     }
     let agreement = match wire.agreement {
         None => None,
         Some(a) => {
             let span = a.span();
             let a = a.into_inner();
-            let mut date =
-                |d: Spanned<toml::value::Datetime>, field: &str| match to_date(d.get_ref()) {
-                    Some(date) => Some(date),
-                    None => {
-                        problem(
-                            d.span(),
-                            field,
-                            format!("`agreement.{field}` must be a date like 2026-03-01"),
-                        );
-                        None
-                    }
-                };
+            let mut date = |d: Spanned<toml::value::Datetime>, field: &str| match to_date(d.get_ref()) {
+                Some(date) => Some(date),
+                None => {
+                    problem(d.span(), field, format!("`agreement.{field}` must be a date like 2026-03-01"));
+                    None
+                }
+            };
             let signed = date(a.signed, "signed");
             let expires = a.expires.map(|e| date(e, "expires"));
             if a.id.get_ref().trim().is_empty() {
-                problem(
-                    a.id.span(),
-                    "agreement.id",
-                    "`agreement.id` must not be empty".to_string(),
-                );
+                problem(a.id.span(), "agreement.id", "`agreement.id` must not be empty".to_string());
             }
             match (signed, expires) {
                 (Some(signed), Some(Some(expires))) if expires < signed => {
@@ -242,16 +219,10 @@ pub fn parse(file: &Path, src: &str) -> Result<Manifest, Vec<ManifestProblem>> {
                     );
                     None
                 }
-                (Some(signed), None) => Some(Agreement {
-                    id: a.id.into_inner(),
-                    signed,
-                    expires: None,
-                }),
-                (Some(signed), Some(Some(expires))) => Some(Agreement {
-                    id: a.id.into_inner(),
-                    signed,
-                    expires: Some(expires),
-                }),
+                (Some(signed), None) => Some(Agreement { id: a.id.into_inner(), signed, expires: None }),
+                (Some(signed), Some(Some(expires))) => {
+                    Some(Agreement { id: a.id.into_inner(), signed, expires: Some(expires) })
+                }
                 _ => None,
             }
         }
@@ -259,9 +230,7 @@ pub fn parse(file: &Path, src: &str) -> Result<Manifest, Vec<ManifestProblem>> {
     if wire.visibility == Visibility::Private && agreement.is_none() && problems.is_empty() {
         problems.push(ManifestProblem {
             location: Location::file(file).with_field("agreement"),
-            message:
-                "a private contribution needs an [agreement] table (id, signed, optional expires)"
-                    .to_string(),
+            message: "a private contribution needs an [agreement] table (id, signed, optional expires)".to_string(),
         });
     }
     if !problems.is_empty() {
@@ -284,11 +253,7 @@ pub fn parse(file: &Path, src: &str) -> Result<Manifest, Vec<ManifestProblem>> {
 
 fn to_date(d: &toml::value::Datetime) -> Option<Date> {
     match (d.date, d.time, d.offset) {
-        (Some(date), None, None) => Some(Date {
-            year: date.year,
-            month: date.month,
-            day: date.day,
-        }),
+        (Some(date), None, None) => Some(Date { year: date.year, month: date.month, day: date.day }),
         _ => None,
     }
 }
@@ -310,9 +275,7 @@ id_field = "id"
 "#;
 
     fn problems(src: &str) -> Vec<ManifestProblem> {
-        parse(Path::new("contribution.toml"), src)
-            .err()
-            .unwrap_or_default()
+        parse(Path::new("contribution.toml"), src).err().unwrap_or_default()
     }
 
     #[test]
@@ -320,13 +283,7 @@ id_field = "id"
         let m = parse(Path::new("contribution.toml"), GOOD).unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(m.id, "moj-laws-2024");
         assert_eq!(m.text_field, "text");
-        assert_eq!(
-            m.files,
-            vec![FilePattern {
-                pattern: "data/*.jsonl.zst".into(),
-                line: 9
-            }]
-        );
+        assert_eq!(m.files, vec![FilePattern { pattern: "data/*.jsonl.zst".into(), line: 9 }]);
         assert_eq!(m.visibility.tier(), Tier::Public);
     }
 
@@ -343,28 +300,18 @@ id_field = "id"
         let private = GOOD.replace("\"public\"", "\"private\"");
         let p = problems(&private);
         assert_eq!(p[0].location.field.as_deref(), Some("agreement"));
-        let with = format!(
-            "{private}[agreement]\nid = \"A-1\"\nsigned = 2026-03-01\nexpires = 2025-01-01\n"
-        );
-        assert_eq!(
-            problems(&with)[0].location.field.as_deref(),
-            Some("agreement.expires")
-        );
+        let with = format!("{private}[agreement]\nid = \"A-1\"\nsigned = 2026-03-01\nexpires = 2025-01-01\n");
+        assert_eq!(problems(&with)[0].location.field.as_deref(), Some("agreement.expires"));
         let ok = format!("{private}[agreement]\nid = \"A-1\"\nsigned = 2026-03-01\n");
         let m = parse(Path::new("c.toml"), &ok).unwrap_or_else(|p| panic!("{p:?}"));
-        assert_eq!(
-            m.agreement.map(|a| a.signed.to_string()),
-            Some("2026-03-01".to_string())
-        );
+        assert_eq!(m.agreement.map(|a| a.signed.to_string()), Some("2026-03-01".to_string()));
         let timed = format!("{private}[agreement]\nid = \"A-1\"\nsigned = 2026-03-01T10:00:00Z\n");
         assert_eq!(problems(&timed)[0].location.line, Some(13));
     }
 
     #[test]
     fn bad_id_and_empty_fields_are_all_reported() {
-        let src = GOOD
-            .replace("moj-laws-2024", "Bad_Id")
-            .replace("\"法務部\"", "\" \"");
+        let src = GOOD.replace("moj-laws-2024", "Bad_Id").replace("\"法務部\"", "\" \"");
         let p = problems(&src);
         let fields: Vec<_> = p.iter().filter_map(|p| p.location.field.clone()).collect();
         assert_eq!(fields, vec!["contributor".to_string(), "id".to_string()]);

@@ -168,10 +168,7 @@ pub enum Opened {
 
 /// Opens a contribution directory: reads and checks its manifest, resolves its files.
 pub fn open(dir: &Path) -> Opened {
-    let fallback_id = dir.file_name().map_or_else(
-        || "unnamed".to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let fallback_id = dir.file_name().map_or_else(|| "unnamed".to_string(), |n| n.to_string_lossy().into_owned());
     let manifest_path = dir.join(MANIFEST_FILE);
     let src = match std::fs::read(&manifest_path) {
         Ok(bytes) => bytes,
@@ -197,22 +194,11 @@ pub fn open(dir: &Path) -> Opened {
     match parsed {
         Ok(manifest) => {
             let resolved = paths::resolve(dir, &manifest.id, &manifest.files);
-            Opened::Valid(
-                Contribution {
-                    dir: dir.to_path_buf(),
-                    manifest,
-                    manifest_sha256: sha,
-                },
-                resolved,
-            )
+            Opened::Valid(Contribution { dir: dir.to_path_buf(), manifest, manifest_sha256: sha }, resolved)
         }
         Err(problems) => {
             let first = &problems[0];
-            let more = if problems.len() > 1 {
-                format!(" (and {} more)", problems.len() - 1)
-            } else {
-                String::new()
-            };
+            let more = if problems.len() > 1 { format!(" (and {} more)", problems.len() - 1) } else { String::new() };
             let mut row = LedgerRow::ingest_drop(
                 format!("{fallback_id}/{MANIFEST_FILE}"),
                 &fallback_id,
@@ -268,17 +254,13 @@ impl Task {
         let what = match &self.work {
             Work::Rejected(rows) => format!("{} rejected entries", rows.len()),
             Work::Jsonl(f) => f.rel.clone(),
-            Work::Parquet {
-                file,
-                row_groups: Some(r),
-                ..
-            } => format!("{} row groups {}..{}", file.rel, r.start, r.end),
+            Work::Parquet { file, row_groups: Some(r), .. } => {
+                format!("{} row groups {}..{}", file.rel, r.start, r.end)
+            }
             Work::Parquet { file, .. } => file.rel.clone(),
-            Work::Text(files) => format!(
-                "{} text files from {}",
-                files.len(),
-                files.first().map_or("", |f| f.rel.as_str())
-            ),
+            Work::Text(files) => {
+                format!("{} text files from {}", files.len(), files.first().map_or("", |f| f.rel.as_str()))
+            }
         };
         format!("{}/{what}", self.contribution_id)
     }
@@ -317,28 +299,21 @@ pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
                 tasks.push(task(Work::Jsonl(file), size));
             }
             FileKind::Parquet => {
-                for (row_groups, first_row, rows, bytes) in
-                    parquet::plan_row_groups(&file, cfg.task_bytes())
-                {
-                    tasks.push(task(
-                        Work::Parquet {
-                            file: file.clone(),
-                            row_groups,
-                            first_row,
-                            rows,
-                        },
-                        bytes,
-                    ));
+                for r in parquet::plan_row_groups(&file, cfg.task_bytes()) {
+                    let work = Work::Parquet {
+                        file: file.clone(),
+                        row_groups: r.row_groups,
+                        first_row: r.first_row,
+                        rows: r.rows,
+                    };
+                    tasks.push(task(work, r.bytes));
                 }
             }
             FileKind::Text => {
                 text_bytes += file.size;
                 text_group.push(file);
                 if text_bytes >= cfg.task_bytes() || text_group.len() >= 1024 {
-                    tasks.push(task(
-                        Work::Text(std::mem::take(&mut text_group)),
-                        std::mem::take(&mut text_bytes),
-                    ));
+                    tasks.push(task(Work::Text(std::mem::take(&mut text_group)), std::mem::take(&mut text_bytes)));
                 }
             }
         }
@@ -363,48 +338,23 @@ pub struct Chunk {
 
 /// Reads one task, pushing chunks into `sink`. Returns an error only if the sink does; a bad
 /// file is a ledger row, not an error.
-pub fn read_task(
-    task: &Task,
-    cfg: &IngestConfig,
-    sink: &mut dyn FnMut(Chunk) -> Result<()>,
-) -> Result<()> {
+pub fn read_task(task: &Task, cfg: &IngestConfig, sink: &mut dyn FnMut(Chunk) -> Result<()>) -> Result<()> {
     let Some(contribution) = task.contribution.as_deref() else {
         if let Work::Rejected(rows) = &task.work {
-            return sink(Chunk {
-                batch: DocBatch::empty(),
-                quarantined: rows.clone(),
-                input_bytes: 0,
-            });
+            return sink(Chunk { batch: DocBatch::empty(), quarantined: rows.clone(), input_bytes: 0 });
         }
         return Ok(());
     };
     match &task.work {
-        Work::Rejected(rows) => sink(Chunk {
-            batch: DocBatch::empty(),
-            quarantined: rows.clone(),
-            input_bytes: 0,
-        }),
+        Work::Rejected(rows) => sink(Chunk { batch: DocBatch::empty(), quarantined: rows.clone(), input_bytes: 0 }),
         Work::Jsonl(file) => {
             let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
             jsonl::read(contribution, file, cfg, &mut out)?;
             out.finish()
         }
-        Work::Parquet {
-            file,
-            row_groups,
-            first_row,
-            rows,
-        } => {
+        Work::Parquet { file, row_groups, first_row, rows } => {
             let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
-            parquet::read(
-                contribution,
-                file,
-                row_groups.clone(),
-                *first_row,
-                *rows,
-                cfg,
-                &mut out,
-            )?;
+            parquet::read(contribution, file, row_groups.clone(), *first_row, *rows, cfg, &mut out)?;
             out.finish()
         }
         Work::Text(files) => {
@@ -477,9 +427,7 @@ impl<'a> Emitter<'a> {
         line: Option<u64>,
         row: Option<u64>,
     ) -> Result<()> {
-        let mut r = LedgerRow::ingest_drop(doc_id, self.contribution_id, reason)
-            .file(self.file)
-            .detail(detail);
+        let mut r = LedgerRow::ingest_drop(doc_id, self.contribution_id, reason).file(self.file).detail(detail);
         r.field = field.map(str::to_string);
         r.line = line;
         r.row = row;
@@ -495,6 +443,11 @@ impl<'a> Emitter<'a> {
         format!("{}/{}:{line}", self.contribution_id, self.file)
     }
 
+    /// `<contribution>/<file>`, for a problem with the whole file.
+    pub(crate) fn file_id(&self) -> String {
+        format!("{}/{}", self.contribution_id, self.file)
+    }
+
     /// `<contribution>/<id>`.
     pub(crate) fn record_id(&self, id: &str) -> String {
         format!("{}/{id}", self.contribution_id)
@@ -506,18 +459,11 @@ impl<'a> Emitter<'a> {
         let consumed = self.consumed.get();
         let input_bytes = consumed.saturating_sub(self.reported);
         self.reported = consumed;
-        (self.sink)(Chunk {
-            batch,
-            quarantined,
-            input_bytes,
-        })
+        (self.sink)(Chunk { batch, quarantined, input_bytes })
     }
 
     fn finish(mut self) -> Result<()> {
-        if !self.builder.is_empty()
-            || !self.quarantined.is_empty()
-            || self.consumed.get() > self.reported
-        {
+        if !self.builder.is_empty() || !self.quarantined.is_empty() || self.consumed.get() > self.reported {
             self.flush()?;
         }
         Ok(())
@@ -527,12 +473,10 @@ impl<'a> Emitter<'a> {
 /// Lower-case hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 #[cfg(test)]
@@ -543,10 +487,7 @@ mod tests {
     fn file_kinds_by_extension() {
         assert_eq!(FileKind::from_name("a/b.JSONL"), Some(FileKind::Jsonl));
         assert_eq!(FileKind::from_name("b.jsonl.gz"), Some(FileKind::JsonlGzip));
-        assert_eq!(
-            FileKind::from_name("b.jsonl.zst"),
-            Some(FileKind::JsonlZstd)
-        );
+        assert_eq!(FileKind::from_name("b.jsonl.zst"), Some(FileKind::JsonlZstd));
         assert_eq!(FileKind::from_name("b.parquet"), Some(FileKind::Parquet));
         assert_eq!(FileKind::from_name("b.txt"), Some(FileKind::Text));
         assert_eq!(FileKind::from_name("b.csv"), None);

@@ -16,18 +16,26 @@ use crate::batch::DocumentRef;
 use crate::error::Result;
 use crate::stage::DropReason;
 
-/// Splits a Parquet file into row-group ranges of about `task_bytes` uncompressed each:
-/// `(row_groups, first_row, rows, bytes)`. A file whose footer cannot be read is one range of
-/// `None`, so that reading it yields the `corrupt_parquet` ledger row.
-pub fn plan_row_groups(
-    file: &DataFile,
-    task_bytes: u64,
-) -> Vec<(Option<Range<usize>>, u64, Option<u64>, u64)> {
-    let meta = File::open(&file.abs)
-        .ok()
-        .and_then(|f| ParquetRecordBatchReaderBuilder::try_new(f).ok());
+/// A range of row groups read by one task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowGroupRange {
+    /// Row groups to read; `None` for a file whose footer cannot be read.
+    pub row_groups: Option<Range<usize>>,
+    /// Index of the range's first row in the file.
+    pub first_row: u64,
+    /// Rows in the range, when known.
+    pub rows: Option<u64>,
+    /// Compressed bytes of the range.
+    pub bytes: u64,
+}
+
+/// Splits a Parquet file into row-group ranges of about `task_bytes` uncompressed each. A file
+/// whose footer cannot be read is one range of `None`, so that reading it yields the
+/// `corrupt_parquet` ledger row.
+pub fn plan_row_groups(file: &DataFile, task_bytes: u64) -> Vec<RowGroupRange> {
+    let meta = File::open(&file.abs).ok().and_then(|f| ParquetRecordBatchReaderBuilder::try_new(f).ok());
     let Some(builder) = meta else {
-        return vec![(None, 0, None, file.size)];
+        return vec![RowGroupRange { row_groups: None, first_row: 0, rows: None, bytes: file.size }];
     };
     let groups = builder.metadata().row_groups();
     let mut out = Vec::new();
@@ -35,17 +43,14 @@ pub fn plan_row_groups(
     for (i, rg) in groups.iter().enumerate() {
         rows += rg.num_rows().max(0) as u64;
         bytes += rg.compressed_size().max(0) as u64;
-        if rg.total_byte_size().max(0) as u64 >= task_bytes
-            || bytes >= task_bytes
-            || i + 1 == groups.len()
-        {
-            out.push((Some(start..i + 1), first_row, Some(rows), bytes));
+        if rg.total_byte_size().max(0) as u64 >= task_bytes || bytes >= task_bytes || i + 1 == groups.len() {
+            out.push(RowGroupRange { row_groups: Some(start..i + 1), first_row, rows: Some(rows), bytes });
             first_row += rows;
             (start, rows, bytes) = (i + 1, 0, 0);
         }
     }
     if out.is_empty() {
-        out.push((Some(0..0), 0, Some(0), 0));
+        out.push(RowGroupRange { row_groups: Some(0..0), first_row: 0, rows: Some(0), bytes: 0 });
     }
     out
 }
@@ -97,38 +102,21 @@ pub(crate) fn read(
     let row_id = |row: u64| format!("{}/{}#{row}", m.id, file.rel);
     // Every row of the range that was not read becomes a ledger row, so that the ledger still
     // has one row per input record; a file whose row count is unknown is one row.
-    let refuse_rest = |out: &mut Emitter<'_>,
-                       from: u64,
-                       reason: DropReason,
-                       field: Option<&str>,
-                       detail: String|
-     -> Result<()> {
-        match rows {
-            Some(n) => {
-                for row in from..first_row + n {
-                    out.refuse(row_id(row), reason, field, detail.clone(), None, Some(row))?;
+    let refuse_rest =
+        |out: &mut Emitter<'_>, from: u64, reason: DropReason, field: Option<&str>, detail: String| -> Result<()> {
+            match rows {
+                Some(n) => {
+                    for row in from..first_row + n {
+                        out.refuse(row_id(row), reason, field, detail.clone(), None, Some(row))?;
+                    }
+                    Ok(())
                 }
-                Ok(())
+                None => out.refuse(format!("{}/{}", m.id, file.rel), reason, field, detail, None, None),
             }
-            None => out.refuse(
-                format!("{}/{}", m.id, file.rel),
-                reason,
-                field,
-                detail,
-                None,
-                None,
-            ),
-        }
-    };
+        };
     let builder = match File::open(&file.abs) {
         Err(e) => {
-            return refuse_rest(
-                out,
-                first_row,
-                DropReason::UnreadableFile,
-                None,
-                format!("cannot open: {}", e.kind()),
-            );
+            return refuse_rest(out, first_row, DropReason::UnreadableFile, None, format!("cannot open: {}", e.kind()));
         }
         Ok(f) => match ParquetRecordBatchReaderBuilder::try_new(f) {
             Ok(b) => b,
@@ -147,86 +135,44 @@ pub(crate) fn read(
     let find = |name: &str| schema.fields().iter().position(|f| f.name() == name);
     let Some(text_idx) = find(&m.text_field) else {
         let detail = format!("no `{}` column", m.text_field);
-        return refuse_rest(
-            out,
-            first_row,
-            DropReason::MissingField,
-            Some(&m.text_field),
-            detail,
-        );
+        return refuse_rest(out, first_row, DropReason::MissingField, Some(&m.text_field), detail);
     };
     if !is_string(schema.field(text_idx).data_type()) {
-        let detail = format!(
-            "`{}` column is {}, expected a string type",
-            m.text_field,
-            schema.field(text_idx).data_type()
-        );
-        return refuse_rest(
-            out,
-            first_row,
-            DropReason::WrongType,
-            Some(&m.text_field),
-            detail,
-        );
+        let detail =
+            format!("`{}` column is {}, expected a string type", m.text_field, schema.field(text_idx).data_type());
+        return refuse_rest(out, first_row, DropReason::WrongType, Some(&m.text_field), detail);
     }
     let id_idx = match &m.id_field {
         None => None,
         Some(f) => match find(f) {
             Some(i) => Some(i),
             None => {
-                return refuse_rest(
-                    out,
-                    first_row,
-                    DropReason::MissingField,
-                    Some(f),
-                    format!("no `{f}` column"),
-                );
+                return refuse_rest(out, first_row, DropReason::MissingField, Some(f), format!("no `{f}` column"));
             }
         },
     };
-    let optional = |name: &str| {
-        find(name).filter(|&i| is_string(schema.field(i).data_type()) && i != text_idx)
-    };
+    let optional = |name: &str| find(name).filter(|&i| is_string(schema.field(i).data_type()) && i != text_idx);
     let (source_idx, url_idx, meta_idx) = (optional("source"), optional("url"), optional("meta"));
-    let mut wanted: Vec<usize> = [Some(text_idx), id_idx, source_idx, url_idx, meta_idx]
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut wanted: Vec<usize> =
+        [Some(text_idx), id_idx, source_idx, url_idx, meta_idx].into_iter().flatten().collect();
     wanted.sort_unstable();
     wanted.dedup();
     let position = |idx: Option<usize>| idx.and_then(|i| wanted.iter().position(|&w| w == i));
-    let (text_pos, id_pos, source_pos, url_pos, meta_pos) = (
-        position(Some(text_idx)),
-        position(id_idx),
-        position(source_idx),
-        position(url_idx),
-        position(meta_idx),
-    );
+    let (text_pos, id_pos, source_pos, url_pos, meta_pos) =
+        (position(Some(text_idx)), position(id_idx), position(source_idx), position(url_idx), position(meta_idx));
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
-    let mut builder = builder
-        .with_projection(mask)
-        .with_batch_size(cfg.batch_rows.get().min(1024));
+    let mut builder = builder.with_projection(mask).with_batch_size(cfg.batch_rows.get().min(1024));
     if let Some(rg) = &row_groups {
         builder = builder.with_row_groups(rg.clone().collect());
     }
     let reader = match builder.build() {
         Ok(r) => r,
         Err(e) => {
-            return refuse_rest(
-                out,
-                first_row,
-                DropReason::CorruptParquet,
-                None,
-                format!("cannot decode: {e}"),
-            );
+            return refuse_rest(out, first_row, DropReason::CorruptParquet, None, format!("cannot decode: {e}"));
         }
     };
     let counter = out.counter();
-    let per_row = if rows.unwrap_or(0) > 0 {
-        file.size as f64 / rows.unwrap_or(1) as f64
-    } else {
-        0.0
-    };
+    let per_row = if rows.unwrap_or(0) > 0 { file.size as f64 / rows.unwrap_or(1) as f64 } else { 0.0 };
     let max = cfg.max_record_bytes();
     let mut row = first_row;
     for batch in reader {
@@ -243,13 +189,8 @@ pub(crate) fn read(
             }
         };
         let col = |pos: Option<usize>| pos.map(|p| batch.column(p));
-        let (texts, ids, sources, urls, metas) = (
-            col(text_pos),
-            col(id_pos),
-            col(source_pos),
-            col(url_pos),
-            col(meta_pos),
-        );
+        let (texts, ids, sources, urls, metas) =
+            (col(text_pos), col(id_pos), col(source_pos), col(url_pos), col(meta_pos));
         let Some(texts) = texts else { break };
         for i in 0..batch.num_rows() {
             let r = row;
@@ -259,22 +200,13 @@ pub(crate) fn read(
                     Some(id) => Some(id),
                     None => {
                         let detail = format!("`{f}` is null, empty or not a string or integer");
-                        out.refuse(
-                            row_id(r),
-                            DropReason::MissingField,
-                            Some(f),
-                            detail,
-                            None,
-                            Some(r),
-                        )?;
+                        out.refuse(row_id(r), DropReason::MissingField, Some(f), detail, None, Some(r))?;
                         continue;
                     }
                 },
                 _ => None,
             };
-            let doc_id = id
-                .as_deref()
-                .map_or_else(|| row_id(r), |id| out.record_id(id));
+            let doc_id = id.as_deref().map_or_else(|| row_id(r), |id| out.record_id(id));
             let text = match str_value(texts, i) {
                 None => {
                     out.refuse(
@@ -299,19 +231,9 @@ pub(crate) fn read(
                     continue;
                 }
                 Some(t) if t.len() > max => {
-                    let detail = format!(
-                        "text is {} bytes, over max_record_megabytes = {}",
-                        t.len(),
-                        cfg.max_record_megabytes
-                    );
-                    out.refuse(
-                        doc_id,
-                        DropReason::RecordTooLarge,
-                        Some(&m.text_field),
-                        detail,
-                        None,
-                        Some(r),
-                    )?;
+                    let detail =
+                        format!("text is {} bytes, over max_record_megabytes = {}", t.len(), cfg.max_record_megabytes);
+                    out.refuse(doc_id, DropReason::RecordTooLarge, Some(&m.text_field), detail, None, Some(r))?;
                     continue;
                 }
                 Some(t) => t,

@@ -25,11 +25,7 @@ pub struct Resolved {
 pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
     let mut out = Resolved::default();
     let reject = |reason: DropReason, file: &str, line: u64, detail: String| {
-        LedgerRow::ingest_drop(format!("{id}/{file}"), id, reason)
-            .file(file)
-            .line(line)
-            .field("files")
-            .detail(detail)
+        LedgerRow::ingest_drop(format!("{id}/{file}"), id, reason).file(file).line(line).field("files").detail(detail)
     };
     let Ok(root) = dir.canonicalize() else {
         out.rejected.push(reject(
@@ -47,7 +43,10 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
                 DropReason::PathEscapesContribution,
                 &p.pattern,
                 p.line,
-                format!("`{}` is absolute or contains `..`; files must stay inside the contribution directory", p.pattern),
+                format!(
+                    "`{}` is absolute or contains `..`; files must stay inside the contribution directory",
+                    p.pattern
+                ),
             ));
             continue;
         }
@@ -63,10 +62,7 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
     }
     // Sorted by relative path, each file once even if several patterns match it.
     let mut found: BTreeMap<String, (PathBuf, u64)> = BTreeMap::new();
-    let walk = WalkDir::new(&root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
+    let walk = WalkDir::new(&root).follow_links(false).sort_by_file_name().into_iter();
     for entry in walk.filter_map(Result::ok) {
         let is_link = entry.path_is_symlink();
         if entry.file_type().is_dir() || entry.depth() == 0 {
@@ -75,11 +71,7 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
         let Ok(rel) = entry.path().strip_prefix(&root) else {
             continue;
         };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         if rel == MANIFEST_FILE {
             continue;
         }
@@ -100,9 +92,7 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
                         DropReason::PathEscapesContribution,
                         &rel,
                         line,
-                        format!(
-                            "`{rel}` is a symlink that resolves outside the contribution directory"
-                        ),
+                        format!("`{rel}` is a symlink that resolves outside the contribution directory"),
                     ));
                     continue;
                 }
@@ -124,20 +114,13 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
         match FileKind::from_name(&rel) {
             Some(kind) => {
                 let size = std::fs::metadata(&abs).map(|m| m.len()).unwrap_or(0);
-                out.files.push(DataFile {
-                    rel,
-                    abs,
-                    size,
-                    kind,
-                });
+                out.files.push(DataFile { rel, abs, size, kind });
             }
             None => out.rejected.push(reject(
                 DropReason::UnknownFileType,
                 &rel,
                 line,
-                format!(
-                    "`{rel}` has no known extension (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt)"
-                ),
+                format!("`{rel}` has no known extension (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt)"),
             )),
         }
     }
@@ -150,12 +133,7 @@ fn escapes(pattern: &str) -> bool {
     pattern.starts_with('/')
         || pattern.starts_with('\\')
         || path.is_absolute()
-        || path.components().any(|c| {
-            matches!(
-                c,
-                Component::ParentDir | Component::Prefix(_) | Component::RootDir
-            )
-        })
+        || path.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_) | Component::RootDir))
         || pattern.split(['/', '\\']).any(|part| part == "..")
 }
 
@@ -164,10 +142,7 @@ mod tests {
     use super::*;
 
     fn pat(p: &str) -> FilePattern {
-        FilePattern {
-            pattern: p.to_string(),
-            line: 3,
-        }
+        FilePattern { pattern: p.to_string(), line: 3 }
     }
 
     #[test]
@@ -187,23 +162,10 @@ mod tests {
         for f in ["data/b.jsonl", "data/a.jsonl", "data/c.csv", MANIFEST_FILE] {
             std::fs::write(dir.path().join(f), "{}")?;
         }
-        let r = resolve(
-            dir.path(),
-            "c",
-            &[
-                pat("data/*.jsonl"),
-                pat("data/*"),
-                pat("none/*"),
-                pat("../up"),
-            ],
-        );
+        let r = resolve(dir.path(), "c", &[pat("data/*.jsonl"), pat("data/*"), pat("none/*"), pat("../up")]);
         let files: Vec<_> = r.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(files, ["data/a.jsonl", "data/b.jsonl"]);
-        let reasons: Vec<_> = r
-            .rejected
-            .iter()
-            .map(|r| (r.reason, r.file.clone().unwrap_or_default()))
-            .collect();
+        let reasons: Vec<_> = r.rejected.iter().map(|r| (r.reason, r.file.clone().unwrap_or_default())).collect();
         assert!(reasons.contains(&(Some(DropReason::PathEscapesContribution), "../up".into())));
         assert!(reasons.contains(&(Some(DropReason::NoMatchingFiles), "none/*".into())));
         assert!(reasons.contains(&(Some(DropReason::UnknownFileType), "data/c.csv".into())));
@@ -216,16 +178,10 @@ mod tests {
         let outside = tempfile::tempdir()?;
         std::fs::write(outside.path().join("secret.jsonl"), "{}")?;
         let dir = tempfile::tempdir()?;
-        std::os::unix::fs::symlink(
-            outside.path().join("secret.jsonl"),
-            dir.path().join("link.jsonl"),
-        )?;
+        std::os::unix::fs::symlink(outside.path().join("secret.jsonl"), dir.path().join("link.jsonl"))?;
         let r = resolve(dir.path(), "c", &[pat("*.jsonl")]);
         assert!(r.files.is_empty());
-        assert_eq!(
-            r.rejected[0].reason,
-            Some(DropReason::PathEscapesContribution)
-        );
+        assert_eq!(r.rejected[0].reason, Some(DropReason::PathEscapesContribution));
         Ok(())
     }
 }

@@ -7,34 +7,18 @@ use crate::batch::DocumentRef;
 use crate::error::Result;
 use crate::stage::DropReason;
 
-pub(crate) fn read(
-    c: &Contribution,
-    file: &DataFile,
-    cfg: &IngestConfig,
-    out: &mut Emitter<'_>,
-) -> Result<()> {
+pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &mut Emitter<'_>) -> Result<()> {
     let doc_id = format!("{}/{}", c.id(), file.rel);
     let counter = out.counter();
     counter.set(counter.get() + file.size);
     let max = cfg.max_record_bytes();
     let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(&file.abs).and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes));
+    let read = std::fs::File::open(&file.abs).and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        return out.refuse(
-            doc_id,
-            DropReason::UnreadableFile,
-            None,
-            format!("cannot read: {}", e.kind()),
-            None,
-            None,
-        );
+        return out.refuse(doc_id, DropReason::UnreadableFile, None, format!("cannot read: {}", e.kind()), None, None);
     }
     if bytes.len() > max {
-        let detail = format!(
-            "file is over max_record_megabytes = {}",
-            cfg.max_record_megabytes
-        );
+        let detail = format!("file is over max_record_megabytes = {}", cfg.max_record_megabytes);
         return out.refuse(doc_id, DropReason::RecordTooLarge, None, detail, None, None);
     }
     let text = match std::str::from_utf8(&bytes) {
@@ -45,22 +29,7 @@ pub(crate) fn read(
         }
     };
     if text.trim().is_empty() {
-        return out.refuse(
-            doc_id,
-            DropReason::EmptyText,
-            None,
-            "the file is empty".to_string(),
-            None,
-            None,
-        );
+        return out.refuse(doc_id, DropReason::EmptyText, None, "the file is empty".to_string(), None, None);
     }
-    out.push(DocumentRef {
-        doc_id: &doc_id,
-        text,
-        source: None,
-        url: None,
-        meta: None,
-        line: None,
-        row: None,
-    })
+    out.push(DocumentRef { doc_id: &doc_id, text, source: None, url: None, meta: None, line: None, row: None })
 }

@@ -80,12 +80,8 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Reads and parses `path`.
     pub fn load(path: &Path) -> Result<Self> {
-        let src = std::fs::read_to_string(path).map_err(|e| {
-            Error::config(
-                Location::file(path),
-                format!("cannot read the pipeline config: {e}"),
-            )
-        })?;
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| Error::config(Location::file(path), format!("cannot read the pipeline config: {e}")))?;
         Self::parse(path, src)
     }
 
@@ -119,15 +115,8 @@ impl LoadedConfig {
     }
 
     /// A config error at `span`, naming `key`.
-    pub(crate) fn error(
-        &self,
-        span: std::ops::Range<usize>,
-        key: &str,
-        message: impl Into<String>,
-    ) -> Error {
-        let location = Location::file(&self.path)
-            .with_line(line_of(&self.src, span.start))
-            .with_field(key);
+    pub(crate) fn error(&self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) -> Error {
+        let location = Location::file(&self.path).with_line(line_of(&self.src, span.start)).with_field(key);
         Error::config(location, message)
     }
 
@@ -135,8 +124,8 @@ impl LoadedConfig {
     /// (relative to the config file).
     pub fn output_dir(&self, override_dir: Option<&Path>) -> Result<PathBuf> {
         match (override_dir, &self.config.output) {
-            (Some(dir), _) => Ok(dir.to_path_buf()),
-            (None, Some(out)) => Ok(self.dir.join(out.get_ref())),
+            (Some(dir), _) => Ok(lexical_clean(dir)),
+            (None, Some(out)) => Ok(lexical_clean(&self.dir.join(out.get_ref()))),
             (None, None) => Err(Error::config(
                 Location::file(&self.path).with_field("output"),
                 "no output directory: set `output` in the config or pass --output",
@@ -158,6 +147,23 @@ impl LoadedConfig {
     }
 }
 
+/// `a/b/../../out` → `out`: removes `.` and resolvable `..` without touching the file system,
+/// so that paths print the way a person would write them.
+fn lexical_clean(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,17 +177,18 @@ mod tests {
 
     #[test]
     fn defaults_apply() {
-        let c = LoadedConfig::parse(
-            Path::new("p/pipeline.toml"),
-            "inputs = [\"c/*\"]\noutput = \"out\"\n".into(),
-        );
+        let c = LoadedConfig::parse(Path::new("p/pipeline.toml"), "inputs = [\"c/*\"]\noutput = \"out\"\n".into());
         let c = c.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.config.shard.target_megabytes.get(), 256);
         assert_eq!(c.output_dir(None).ok(), Some(PathBuf::from("p/out")));
-        assert_eq!(
-            c.output_dir(Some(Path::new("x"))).ok(),
-            Some(PathBuf::from("x"))
-        );
+        assert_eq!(c.output_dir(Some(Path::new("x"))).ok(), Some(PathBuf::from("x")));
+    }
+
+    #[test]
+    fn output_paths_are_cleaned_lexically() {
+        assert_eq!(lexical_clean(Path::new("fixtures/demo/../../out/demo")), PathBuf::from("out/demo"));
+        assert_eq!(lexical_clean(Path::new("../x/./y")), PathBuf::from("../x/y"));
+        assert_eq!(lexical_clean(Path::new("a/..")), PathBuf::from("."));
     }
 
     #[test]
@@ -189,10 +196,7 @@ mod tests {
         let (line, field, _) = err("inputs = [\"c\"]\n[shard]\ntarget_megabyte = 3\n");
         assert_eq!((line, field.as_deref()), (Some(3), Some("target_megabyte")));
         let (line, field, message) = err("inputs = [\"c\"]\n\n[shard]\ntarget_megabytes = 0\n");
-        assert_eq!(
-            (line, field.as_deref()),
-            (Some(4), Some("target_megabytes"))
-        );
+        assert_eq!((line, field.as_deref()), (Some(4), Some("target_megabytes")));
         assert!(message.contains("nonzero"), "{message}");
         let (line, _, message) = err("inputs = [\"c\"]\n[shard]\nzstd_level = 40\n");
         assert_eq!(line, Some(3));

@@ -98,12 +98,7 @@ struct TaskResult {
 const EXAMPLES: usize = 5;
 
 /// Runs the plan with `stages` between ingest and shard.
-pub fn run(
-    plan: &Plan,
-    stages: &[Box<dyn Stage>],
-    options: RunOptions,
-    reporter: &dyn Reporter,
-) -> Result<RunSummary> {
+pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
     let out = &plan.output;
     let work = out.join(WORK);
     let key = RunKey {
@@ -135,33 +130,16 @@ pub fn run(
     }
 
     // Phase 1: every task, in parallel; finished ones are skipped.
-    let done: Vec<bool> = (0..plan.tasks.len())
-        .map(|i| tasks_dir.join(task_name(i)).join("done.json").exists())
-        .collect();
+    let done: Vec<bool> =
+        (0..plan.tasks.len()).map(|i| tasks_dir.join(task_name(i)).join("done.json").exists()).collect();
     let resumed_tasks = done.iter().filter(|d| **d).count();
-    let done_bytes = plan
-        .tasks
-        .iter()
-        .zip(&done)
-        .filter(|(_, d)| **d)
-        .map(|(t, _)| t.input_bytes)
-        .sum();
+    let done_bytes = plan.tasks.iter().zip(&done).filter(|(_, d)| **d).map(|(t, _)| t.input_bytes).sum();
     reporter.started(Phase::Read, plan.input_bytes, done_bytes);
     let part_bytes = (plan.config.config.shard.target_bytes() / 4).clamp(1 << 20, 64 << 20);
-    plan.tasks
-        .par_iter()
-        .enumerate()
-        .filter(|(i, _)| !done[*i])
-        .try_for_each(|(i, task)| {
-            let ctx = TaskContext {
-                plan,
-                stages,
-                options,
-                reporter,
-                part_bytes,
-            };
-            ctx.run(i, task, &tasks_dir)
-        })?;
+    plan.tasks.par_iter().enumerate().filter(|(i, _)| !done[*i]).try_for_each(|(i, task)| {
+        let ctx = TaskContext { plan, stages, options, reporter, part_bytes };
+        ctx.run(i, task, &tasks_dir)
+    })?;
     reporter.finished(Phase::Read);
 
     // Phase 2: shards and ledger files, cut from the task outputs in task order.
@@ -169,9 +147,8 @@ pub fn run(
     for i in 0..plan.tasks.len() {
         let path = tasks_dir.join(task_name(i)).join("done.json");
         let bytes = std::fs::read(&path).at(&path)?;
-        let result: TaskResult = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Internal(format!("{}: unreadable task marker: {e}", path.display()))
-        })?;
+        let result: TaskResult = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Internal(format!("{}: unreadable task marker: {e}", path.display())))?;
         results.push(result);
     }
     let outputs = plan_outputs(&results, &tasks_dir, &plan.config.config.shard);
@@ -192,18 +169,8 @@ pub fn run(
     let manifest = build_manifest(plan, &results, &outputs, written)?;
     write_atomic(&out.join(MANIFEST_FILE), &manifest.to_bytes()?)?;
     std::fs::remove_dir_all(&work).at(&work)?;
-    let examples = results
-        .iter()
-        .flat_map(|r| r.examples.iter().cloned())
-        .take(EXAMPLES)
-        .collect();
-    Ok(RunSummary {
-        output: out.clone(),
-        manifest,
-        resumed_tasks,
-        already_complete: false,
-        examples,
-    })
+    let examples = results.iter().flat_map(|r| r.examples.iter().cloned()).take(EXAMPLES).collect();
+    Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples })
 }
 
 fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
@@ -291,10 +258,8 @@ impl TaskContext<'_> {
         tracing::debug!(task = index, what = %task.describe(), "Task started.");
         ingest::read_task(task, ingest_cfg, &mut |chunk| {
             self.reporter.advance(Phase::Read, chunk.input_bytes);
-            if self.options.strict {
-                if let Some(row) = chunk.quarantined.first() {
-                    return Err(strict_error(task, row));
-                }
+            if let Some(row) = chunk.quarantined.first().filter(|_| self.options.strict) {
+                return Err(strict_error(task, row));
             }
             let mut rows = chunk.quarantined;
             for row in &rows {
@@ -320,10 +285,8 @@ impl TaskContext<'_> {
             }
             self.write_parts(&kept, &mut parts, &tmp_dir)?;
             rows.iter().for_each(|r| summary.add(r));
-            for r in rows
-                .iter()
-                .filter(|r| r.decision == Decision::Dropped)
-                .take(EXAMPLES.saturating_sub(examples.len()))
+            for r in
+                rows.iter().filter(|r| r.decision == Decision::Dropped).take(EXAMPLES.saturating_sub(examples.len()))
             {
                 examples.push(r.describe());
             }
@@ -332,18 +295,11 @@ impl TaskContext<'_> {
         let mut done_parts = Vec::new();
         for mut p in parts {
             if let Some(sink) = p.current.take() {
-                p.done.push(Part {
-                    tier: p.tier,
-                    file: sink.finish()?,
-                });
+                p.done.push(Part { tier: p.tier, file: sink.finish()? });
             }
             done_parts.extend(p.done);
         }
-        done_parts.sort_by(|a, b| {
-            a.tier
-                .cmp(&b.tier)
-                .then_with(|| a.file.path.cmp(&b.file.path))
-        });
+        done_parts.sort_by(|a, b| a.tier.cmp(&b.tier).then_with(|| a.file.path.cmp(&b.file.path)));
         let result = TaskResult {
             contribution_id: task.contribution_id.clone(),
             summary,
@@ -353,12 +309,7 @@ impl TaskContext<'_> {
         };
         write_atomic(&tmp_dir.join("done.json"), &json(&result)?)?;
         std::fs::rename(&tmp_dir, &final_dir).at(&final_dir)?;
-        tracing::debug!(
-            task = index,
-            inputs = result.summary.inputs,
-            kept = result.summary.kept,
-            "Task finished."
-        );
+        tracing::debug!(task = index, inputs = result.summary.inputs, kept = result.summary.kept, "Task finished.");
         Ok(())
     }
 
@@ -368,10 +319,7 @@ impl TaskContext<'_> {
         }
         let tiers = kept.tiers();
         for tier in [Tier::Public, Tier::Restricted] {
-            let mask: BooleanArray = tiers
-                .iter()
-                .map(|t| Some(t == Some(tier.as_str())))
-                .collect();
+            let mask: BooleanArray = tiers.iter().map(|t| Some(t == Some(tier.as_str()))).collect();
             if mask.true_count() == 0 {
                 continue;
             }
@@ -383,14 +331,8 @@ impl TaskContext<'_> {
             let writer = match parts.iter_mut().position(|p| p.tier == tier) {
                 Some(i) => &mut parts[i],
                 None => {
-                    parts.push(PartWriter {
-                        tier,
-                        current: None,
-                        done: Vec::new(),
-                    });
-                    parts
-                        .last_mut()
-                        .ok_or_else(|| Error::Internal("part writer".into()))?
+                    parts.push(PartWriter { tier, current: None, done: Vec::new() });
+                    parts.last_mut().ok_or_else(|| Error::Internal("part writer".into()))?
                 }
             };
             let sink = match &mut writer.current {
@@ -408,19 +350,14 @@ impl TaskContext<'_> {
                 }
             };
             sink.write(&batch)?;
-            if sink.text_bytes() >= self.part_bytes {
-                if let Some(sink) = writer.current.take() {
-                    writer.done.push(Part {
-                        tier,
-                        file: sink.finish()?,
-                    });
-                }
+            if sink.text_bytes() >= self.part_bytes
+                && let Some(sink) = writer.current.take()
+            {
+                writer.done.push(Part { tier, file: sink.finish()? });
             }
         }
         if let Some(bad) = tiers.iter().flatten().find(|t| Tier::parse(t).is_none()) {
-            return Err(Error::Internal(format!(
-                "unknown tier `{bad}` in a document batch"
-            )));
+            return Err(Error::Internal(format!("unknown tier `{bad}` in a document batch")));
         }
         Ok(())
     }
@@ -433,15 +370,8 @@ fn strict_error(task: &Task, row: &LedgerRow) -> Error {
         _ => None,
     };
     Error::Data {
-        location: Location {
-            file,
-            line: row.line,
-            row: row.row,
-            field: row.field.clone(),
-        },
-        reason: row
-            .reason
-            .unwrap_or(crate::stage::DropReason::InvalidManifest),
+        location: Location { file, line: row.line, row: row.row, field: row.field.clone() },
+        reason: row.reason.unwrap_or(crate::stage::DropReason::InvalidManifest),
         message: row.detail.clone().unwrap_or_default(),
     }
 }
@@ -467,11 +397,7 @@ fn ledger_row(batch: &DocBatch, i: usize, stage: &str) -> LedgerRow {
 
 /// Runs the stages over a batch: every drop becomes a ledger row in `rows`; the kept rows are
 /// returned. This is the only place verdicts are turned into drops.
-pub fn apply_stages(
-    stages: &[Box<dyn Stage>],
-    mut batch: DocBatch,
-    rows: &mut Vec<LedgerRow>,
-) -> Result<DocBatch> {
+pub fn apply_stages(stages: &[Box<dyn Stage>], mut batch: DocBatch, rows: &mut Vec<LedgerRow>) -> Result<DocBatch> {
     for stage in stages {
         if batch.num_rows() == 0 {
             break;
@@ -502,10 +428,7 @@ pub fn apply_stages(
         batch = if keep.iter().all(|k| *k) {
             b
         } else {
-            DocBatch::try_new(filter_record_batch(
-                b.record_batch(),
-                &BooleanArray::from(keep),
-            )?)?
+            DocBatch::try_new(filter_record_batch(b.record_batch(), &BooleanArray::from(keep))?)?
         };
     }
     Ok(batch)
@@ -535,8 +458,7 @@ fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> 
                 let path = tasks_dir.join(task_name(i)).join(&part.file.path);
                 match groups.last_mut() {
                     Some((files, bytes, rows))
-                        if *bytes + part.file.text_bytes <= cfg.target_bytes()
-                            || files.is_empty() =>
+                        if *bytes + part.file.text_bytes <= cfg.target_bytes() || files.is_empty() =>
                     {
                         files.push(path);
                         *bytes += part.file.text_bytes;
@@ -559,11 +481,7 @@ fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> 
         }
     }
     let mut groups: Vec<(Vec<PathBuf>, u64)> = Vec::new();
-    for (i, r) in results
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.ledger.rows > 0)
-    {
+    for (i, r) in results.iter().enumerate().filter(|(_, r)| r.ledger.rows > 0) {
         let path = tasks_dir.join(task_name(i)).join(&r.ledger.path);
         match groups.last_mut() {
             Some((files, rows)) if *rows + r.ledger.rows <= LEDGER_ROWS_PER_FILE => {
@@ -591,20 +509,15 @@ impl Output {
     /// Writes the output by concatenating its inputs, unless a marker says it is done.
     fn write(&self, out: &Path, markers: &Path, cfg: &ShardConfig) -> Result<FileInfo> {
         let marker = markers.join(&self.marker);
-        if let Ok(bytes) = std::fs::read(&marker) {
-            if let Ok(info) = serde_json::from_slice::<FileInfo>(&bytes) {
-                return Ok(info);
-            }
+        if let Some(info) = std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice::<FileInfo>(&b).ok()) {
+            return Ok(info);
         }
         let path = out.join(&self.rel);
         let mut sink: Option<ParquetSink> = None;
         for input in &self.inputs {
             let file = File::open(input).at(input)?;
-            let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-                .at(input)?
-                .with_batch_size(4096)
-                .build()
-                .at(input)?;
+            let reader =
+                ParquetRecordBatchReaderBuilder::try_new(file).at(input)?.with_batch_size(4096).build().at(input)?;
             for batch in reader {
                 let batch: RecordBatch = batch?;
                 let sink = match &mut sink {
@@ -618,22 +531,15 @@ impl Output {
                     )?),
                 };
                 if batch.schema() != sink.schema() {
-                    return Err(Error::Internal(format!(
-                        "{}: schema differs from the other parts",
-                        input.display()
-                    )));
+                    return Err(Error::Internal(format!("{}: schema differs from the other parts", input.display())));
                 }
                 sink.write(&batch)?;
             }
         }
-        let sink =
-            sink.ok_or_else(|| Error::Internal(format!("{}: no rows to write", self.rel)))?;
+        let sink = sink.ok_or_else(|| Error::Internal(format!("{}: no rows to write", self.rel)))?;
         let info = sink.finish()?;
         if info.rows != self.rows {
-            return Err(Error::Internal(format!(
-                "{}: wrote {} rows, planned {}",
-                self.rel, info.rows, self.rows
-            )));
+            return Err(Error::Internal(format!("{}: wrote {} rows, planned {}", self.rel, info.rows, self.rows)));
         }
         write_atomic(&marker, &json(&info)?)?;
         Ok(info)
@@ -667,11 +573,7 @@ fn build_manifest(
                 for (l, n) in &info.licences {
                     *t.licences.entry(l.clone()).or_default() += n;
                 }
-                shards.push(ShardEntry {
-                    tier: tier.as_str().to_string(),
-                    split: "train".to_string(),
-                    file: info,
-                });
+                shards.push(ShardEntry { tier: tier.as_str().to_string(), split: "train".to_string(), file: info });
             }
             None => ledger.push(info),
         }
@@ -680,38 +582,31 @@ fn build_manifest(
     documents.check(written_docs)?;
     let ledger_rows: u64 = ledger.iter().map(|l| l.rows).sum();
     if ledger_rows != documents.inputs {
-        return Err(Error::Internal(format!(
-            "ledger files hold {ledger_rows} rows for {} inputs",
-            documents.inputs
-        )));
+        return Err(Error::Internal(format!("ledger files hold {ledger_rows} rows for {} inputs", documents.inputs)));
     }
     let mut info: BTreeMap<&str, ContributionSummary> = BTreeMap::new();
     for t in &plan.tasks {
-        let (inputs, kept) = per_contribution
-            .get(t.contribution_id.as_str())
-            .copied()
-            .unwrap_or_default();
-        info.entry(&t.contribution_id)
-            .or_insert_with(|| match &t.contribution {
-                Some(c) => ContributionSummary {
-                    id: c.manifest.id.clone(),
-                    title: c.manifest.title.clone(),
-                    contributor: c.manifest.contributor.clone(),
-                    licence: c.manifest.licence.clone(),
-                    visibility: format!("{:?}", c.manifest.visibility).to_lowercase(),
-                    inputs,
-                    kept,
-                },
-                None => ContributionSummary {
-                    id: t.contribution_id.clone(),
-                    title: String::new(),
-                    contributor: String::new(),
-                    licence: String::new(),
-                    visibility: String::new(),
-                    inputs,
-                    kept,
-                },
-            });
+        let (inputs, kept) = per_contribution.get(t.contribution_id.as_str()).copied().unwrap_or_default();
+        info.entry(&t.contribution_id).or_insert_with(|| match &t.contribution {
+            Some(c) => ContributionSummary {
+                id: c.manifest.id.clone(),
+                title: c.manifest.title.clone(),
+                contributor: c.manifest.contributor.clone(),
+                licence: c.manifest.licence.clone(),
+                visibility: format!("{:?}", c.manifest.visibility).to_lowercase(),
+                inputs,
+                kept,
+            },
+            None => ContributionSummary {
+                id: t.contribution_id.clone(),
+                title: String::new(),
+                contributor: String::new(),
+                licence: String::new(),
+                visibility: String::new(),
+                inputs,
+                kept,
+            },
+        });
     }
     Ok(DatasetManifest {
         format: FORMAT.to_string(),
@@ -724,4 +619,64 @@ fn build_manifest(
         shards,
         ledger,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{LoadedConfig, NoopReporter, plan};
+    use crate::stage::{DropReason, Processed};
+
+    /// Drops documents whose text contains `丟`, keeps the rest.
+    #[derive(Debug)]
+    struct DropMarked;
+
+    impl Stage for DropMarked {
+        fn name(&self) -> &'static str {
+            "quality"
+        }
+        fn process(&self, batch: DocBatch) -> Result<Processed> {
+            let verdicts = batch
+                .texts()
+                .iter()
+                .map(|t| match t {
+                    Some(t) if t.contains('丟') => {
+                        Verdict::Drop { reason: DropReason::EmptyText, detail: Some("marked".into()) }
+                    }
+                    _ => Verdict::Keep,
+                })
+                .collect();
+            Ok(Processed { batch, verdicts })
+        }
+    }
+
+    #[test]
+    fn stage_verdicts_become_ledger_rows_and_filter_the_shards() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let c = dir.path().join("contributions/c");
+        std::fs::create_dir_all(&c).at(&c)?;
+        let manifest = "id = \"c\"\ntitle = \"t\"\ncontributor = \"c\"\nlicence = \"CC0-1.0\"\nvisibility = \"public\"\n\
+                        attribution = \"a\"\nlanguage = \"zh-Hant\"\nfiles = [\"*.jsonl\"]\n";
+        std::fs::write(c.join("contribution.toml"), manifest).at(&c)?;
+        let lines = "{\"text\":\"留\"}\n{\"text\":\"丟\"}\n{\"text\":\"留下\"}\n{oops\n";
+        std::fs::write(c.join("a.jsonl"), lines).at(&c)?;
+        let config_path = dir.path().join("pipeline.toml");
+        std::fs::write(&config_path, "inputs = [\"contributions/*\"]\noutput = \"out\"\n").at(&config_path)?;
+        let config = LoadedConfig::load(&config_path)?;
+        let plan = plan(config, None)?;
+        let stages: Vec<Box<dyn Stage>> = vec![Box::new(DropMarked)];
+        let summary = run(&plan, &stages, RunOptions::default(), &NoopReporter)?;
+        let docs = &summary.manifest.documents;
+        assert_eq!((docs.inputs, docs.kept, docs.dropped), (4, 2, 2));
+        assert_eq!(docs.dropped_by_reason.get("quality/empty_text"), Some(&1));
+        assert_eq!(docs.dropped_by_reason.get("ingest/malformed_json"), Some(&1));
+        assert_eq!(summary.examples.len(), 2);
+        assert!(
+            summary.examples.iter().any(|e| e.starts_with("c/a.jsonl:2: empty_text: marked")),
+            "{:?}",
+            summary.examples
+        );
+        assert_eq!(summary.manifest.shards[0].file.rows, 2);
+        Ok(())
+    }
 }

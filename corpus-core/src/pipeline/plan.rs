@@ -38,19 +38,9 @@ const GLOB_META: [char; 5] = ['*', '?', '[', '{', '}'];
 fn expand(config: &LoadedConfig, index: usize) -> Result<Vec<PathBuf>> {
     let entry = &config.config.inputs.get_ref()[index];
     let pattern = entry.get_ref();
-    let components: Vec<&str> = pattern
-        .split('/')
-        .filter(|c| !c.is_empty() && *c != ".")
-        .collect();
-    let literal = components
-        .iter()
-        .take_while(|c| !c.contains(GLOB_META))
-        .count();
-    let base = if pattern.starts_with('/') {
-        PathBuf::from("/")
-    } else {
-        config.dir.clone()
-    };
+    let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    let literal = components.iter().take_while(|c| !c.contains(GLOB_META)).count();
+    let base = if pattern.starts_with('/') { PathBuf::from("/") } else { config.dir.clone() };
     let base = components[..literal].iter().fold(base, |p, c| p.join(c));
     if literal == components.len() {
         if !base.is_dir() {
@@ -66,47 +56,23 @@ fn expand(config: &LoadedConfig, index: usize) -> Result<Vec<PathBuf>> {
     let glob = GlobBuilder::new(&rest)
         .literal_separator(true)
         .build()
-        .map_err(|e| {
-            config.error(
-                entry.span(),
-                "inputs",
-                format!("`{pattern}` is not a valid glob: {}", e.kind()),
-            )
-        })?
+        .map_err(|e| config.error(entry.span(), "inputs", format!("`{pattern}` is not a valid glob: {}", e.kind())))?
         .compile_matcher();
-    let depth = if rest.contains("**") {
-        usize::MAX
-    } else {
-        components.len() - literal
-    };
+    let depth = if rest.contains("**") { usize::MAX } else { components.len() - literal };
     let mut dirs = Vec::new();
-    for e in WalkDir::new(&base)
-        .min_depth(1)
-        .max_depth(depth)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        if !e.file_type().is_dir() && !(e.path_is_symlink() && e.path().is_dir()) {
+    for e in WalkDir::new(&base).min_depth(1).max_depth(depth).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+        if !(e.file_type().is_dir() || (e.path_is_symlink() && e.path().is_dir())) {
             continue;
         }
         if let Ok(rel) = e.path().strip_prefix(&base) {
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             if glob.is_match(&rel) {
                 dirs.push(e.path().to_path_buf());
             }
         }
     }
     if dirs.is_empty() {
-        return Err(config.error(
-            entry.span(),
-            "inputs",
-            format!("`{pattern}` matched no directory"),
-        ));
+        return Err(config.error(entry.span(), "inputs", format!("`{pattern}` matched no directory")));
     }
     Ok(dirs)
 }
@@ -133,10 +99,17 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan
         let opened = match ingest::open(&dir) {
             Opened::Valid(c, _) if !seen.insert(c.id().to_string()) => {
                 let id = c.id().to_string();
-                let row = LedgerRow::ingest_drop(format!("{id}/{}", ingest::manifest::MANIFEST_FILE), &id, DropReason::DuplicateContribution)
-                    .file(ingest::manifest::MANIFEST_FILE)
-                    .field("id")
-                    .detail(format!("another contribution directory already has id `{id}`; this one ({}) is skipped", dir.display()));
+                let row = LedgerRow::ingest_drop(
+                    format!("{id}/{}", ingest::manifest::MANIFEST_FILE),
+                    &id,
+                    DropReason::DuplicateContribution,
+                )
+                .file(ingest::manifest::MANIFEST_FILE)
+                .field("id")
+                .detail(format!(
+                    "another contribution directory already has id `{id}`; this one ({}) is skipped",
+                    dir.display()
+                ));
                 Opened::Rejected(row)
             }
             opened => opened,
@@ -158,27 +131,12 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan
         hex(&h.finalize())
     };
     let inputs_fingerprint = {
-        let list: Vec<InputFile<'_>> = files
-            .iter()
-            .map(|(c, f, b)| InputFile {
-                contribution: c,
-                file: f,
-                bytes: *b,
-            })
-            .collect();
-        hex(&Sha256::digest(
-            serde_json::to_vec(&list).unwrap_or_default(),
-        ))
+        let list: Vec<InputFile<'_>> =
+            files.iter().map(|(c, f, b)| InputFile { contribution: c, file: f, bytes: *b }).collect();
+        hex(&Sha256::digest(serde_json::to_vec(&list).unwrap_or_default()))
     };
     let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
-    Ok(Plan {
-        config,
-        output,
-        tasks,
-        config_hash,
-        inputs_fingerprint,
-        input_bytes,
-    })
+    Ok(Plan { config, output, tasks, config_hash, inputs_fingerprint, input_bytes })
 }
 
 impl Plan {

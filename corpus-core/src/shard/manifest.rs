@@ -30,10 +30,7 @@ pub struct Tool {
 impl Tool {
     /// This build.
     pub fn current() -> Self {
-        Self {
-            name: "sovereign-corpus".to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        }
+        Self { name: "sovereign-corpus".to_string(), version: env!("CARGO_PKG_VERSION").to_string() }
     }
 }
 
@@ -109,10 +106,8 @@ impl DatasetManifest {
     pub fn read(dataset: &Path) -> Result<Self> {
         let path = dataset.join(MANIFEST_FILE);
         let bytes = std::fs::read(&path).at(&path)?;
-        let manifest: Self = serde_json::from_slice(&bytes).map_err(|e| Error::Integrity {
-            path: path.clone(),
-            message: format!("not a dataset manifest: {e}"),
-        })?;
+        let manifest: Self = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Integrity { path: path.clone(), message: format!("not a dataset manifest: {e}") })?;
         if manifest.format != FORMAT {
             return Err(Error::Integrity {
                 path,
@@ -124,8 +119,7 @@ impl DatasetManifest {
 
     /// The manifest as written: pretty JSON with a final newline.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut bytes = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Internal(format!("manifest: {e}")))?;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Internal(format!("manifest: {e}")))?;
         bytes.push(b'\n');
         Ok(bytes)
     }
@@ -142,28 +136,16 @@ pub struct Mismatch {
 
 /// Checks every shard and ledger file: present, same size, same sha256, same row count.
 /// `progress` is called with the bytes of each file checked.
-pub fn verify(
-    dataset: &Path,
-    manifest: &DatasetManifest,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Vec<Mismatch> {
+pub fn verify(dataset: &Path, manifest: &DatasetManifest, progress: &(dyn Fn(u64) + Sync)) -> Vec<Mismatch> {
     use rayon::prelude::*;
-    let files: Vec<&FileInfo> = manifest
-        .shards
-        .iter()
-        .map(|s| &s.file)
-        .chain(&manifest.ledger)
-        .collect();
+    let files: Vec<&FileInfo> = manifest.shards.iter().map(|s| &s.file).chain(&manifest.ledger).collect();
     files
         .par_iter()
         .filter_map(|info| {
             let path = dataset.join(&info.path);
             let problem = check(&path, info);
             progress(info.bytes);
-            problem.map(|problem| Mismatch {
-                path: info.path.clone(),
-                problem,
-            })
+            problem.map(|problem| Mismatch { path: info.path.clone(), problem })
         })
         .collect()
 }

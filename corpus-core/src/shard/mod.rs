@@ -52,9 +52,7 @@ fn default_zstd_level() -> i32 {
 fn zstd_level<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<i32, D::Error> {
     let level = i32::deserialize(d)?;
     if !(1..=22).contains(&level) {
-        return Err(serde::de::Error::custom(format!(
-            "zstd_level must be between 1 and 22, got {level}"
-        )));
+        return Err(serde::de::Error::custom(format!("zstd_level must be between 1 and 22, got {level}")));
     }
     Ok(level)
 }
@@ -128,23 +126,14 @@ pub struct ParquetSink {
 
 impl std::fmt::Debug for ParquetSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ParquetSink")
-            .field("path", &self.path)
-            .field("rows", &self.info.rows)
-            .finish()
+        f.debug_struct("ParquetSink").field("path", &self.path).field("rows", &self.info.rows).finish()
     }
 }
 
 impl ParquetSink {
     /// Starts writing `path` (via `<path>.tmp`) with `schema`. `rel` is the path the returned
     /// [`FileInfo`] records.
-    pub fn create(
-        path: &Path,
-        rel: &str,
-        schema: SchemaRef,
-        zstd_level: i32,
-        row_group_bytes: usize,
-    ) -> Result<Self> {
+    pub fn create(path: &Path, rel: &str, schema: SchemaRef, zstd_level: i32, row_group_bytes: usize) -> Result<Self> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).at(parent)?;
         }
@@ -156,21 +145,14 @@ impl ParquetSink {
             .set_created_by(concat!("sovereign-corpus ", env!("CARGO_PKG_VERSION")).to_string())
             .set_max_row_group_bytes(Some(row_group_bytes))
             .build();
-        let sink = Hashing {
-            inner: BufWriter::with_capacity(1 << 20, file),
-            hasher: Sha256::new(),
-            bytes: 0,
-        };
+        let sink = Hashing { inner: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), bytes: 0 };
         let writer = ArrowWriter::try_new(sink, SchemaRef::clone(&schema), Some(props)).at(path)?;
         Ok(Self {
             writer,
             path: path.to_path_buf(),
             tmp,
             schema,
-            info: FileInfo {
-                path: rel.to_string(),
-                ..FileInfo::default()
-            },
+            info: FileInfo { path: rel.to_string(), ..FileInfo::default() },
         })
     }
 
@@ -209,22 +191,10 @@ impl ParquetSink {
 
     /// Closes the file, syncs it, renames it into place, and returns what was written.
     pub fn finish(self) -> Result<FileInfo> {
-        let Self {
-            writer,
-            path,
-            tmp,
-            mut info,
-            ..
-        } = self;
+        let Self { writer, path, tmp, mut info, .. } = self;
         let hashing = writer.into_inner().at(&path)?;
-        let Hashing {
-            inner,
-            hasher,
-            bytes,
-        } = hashing;
-        let file = inner
-            .into_inner()
-            .map_err(|e| Error::io(&tmp, e.into_error()))?;
+        let Hashing { inner, hasher, bytes } = hashing;
+        let file = inner.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
         file.sync_all().at(&tmp)?;
         drop(file);
         std::fs::rename(&tmp, &path).at(&path)?;
@@ -236,10 +206,7 @@ impl ParquetSink {
 
 /// `<path>.tmp`.
 pub fn tmp_path(path: &Path) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".tmp");
     path.with_file_name(name)
 }
@@ -285,13 +252,7 @@ mod tests {
         });
         let batch = b.finish()?;
         let path = dir.path().join("s/a.parquet");
-        let mut sink = ParquetSink::create(
-            &path,
-            "s/a.parquet",
-            batch.record_batch().schema(),
-            3,
-            1 << 20,
-        )?;
+        let mut sink = ParquetSink::create(&path, "s/a.parquet", batch.record_batch().schema(), 3, 1 << 20)?;
         sink.write(batch.record_batch())?;
         assert!(tmp_path(&path).exists() && !path.exists());
         let info = sink.finish()?;
