@@ -22,6 +22,13 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     assert_eq!(m["tiers"]["restricted"]["licences"]["LicenseRef-TW-SAITD-1.0"], 15);
     assert!(out.join("shards/public/train-00000-of-00001.parquet").exists());
     assert!(out.join("shards/restricted/train-00000-of-00001.parquet").exists());
+    let public = shard_docs(&out.join("shards/public/train-00000-of-00001.parquet"));
+    assert_eq!(public.len(), 136);
+    let law = public.iter().find(|(id, _)| id == "moj-laws/moj-law/zh-Hant/A0010073").expect("a law by its record id");
+    assert!(law.1.starts_with("監察院監察委員行署組織條例\n\n第 1 條"), "{}", &law.1[..60]);
+    let restricted = shard_docs(&out.join("shards/restricted/train-00000-of-00001.parquet"));
+    assert!(restricted.iter().all(|(id, _)| id.starts_with("agency-memos/")), "only private data is restricted");
+    assert!(public.iter().all(|(id, _)| !id.starts_with("agency-memos/")), "private data never reaches a public shard");
     assert!(!out.join(".work").exists(), "work dir left behind");
 
     let rows = ledger(&out);

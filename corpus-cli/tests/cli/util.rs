@@ -177,6 +177,22 @@ pub fn ledger(out: &Path) -> Vec<Row> {
     rows
 }
 
+/// `(doc_id, text)` of every row of a shard, decoded.
+pub fn shard_docs(path: &Path) -> Vec<(String, String)> {
+    let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).expect("open"))
+        .expect("parquet")
+        .build()
+        .expect("build");
+    let mut docs = Vec::new();
+    for batch in reader {
+        let b = batch.expect("batch");
+        let ids = b.column_by_name("doc_id").expect("doc_id").as_string::<i32>().clone();
+        let texts = b.column_by_name("text").expect("text").as_string::<i32>().clone();
+        docs.extend((0..b.num_rows()).map(|i| (ids.value(i).to_string(), texts.value(i).to_string())));
+    }
+    docs
+}
+
 /// Dropped rows with the given reason.
 pub fn dropped<'a>(rows: &'a [Row], reason: &str) -> Vec<&'a Row> {
     rows.iter().filter(|r| r.reason.as_deref() == Some(reason)).collect()

@@ -18,25 +18,23 @@
 //! and resumed skips finished tasks and files and writes the same bytes.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use arrow_array::{Array as _, BooleanArray, RecordBatch};
+use arrow_array::{Array as _, BooleanArray};
 use arrow_select::filter::filter_record_batch;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
 use crate::batch::{DocBatch, Tier};
-use crate::error::{Error, IoResultExt, Location, ParquetResultExt, Result};
+use crate::error::{Error, IoResultExt, Location, Result};
 use crate::ingest::{self, Task};
 use crate::ledger::{Decision, LedgerRow, LedgerSummary, ledger_schema, rows_to_batch};
 use crate::shard::manifest::{
     ContributionSummary, DatasetManifest, FORMAT, MANIFEST_FILE, ShardEntry, TierSummary, Tool,
 };
-use crate::shard::{FileInfo, ParquetSink, ShardConfig, write_atomic};
+use crate::shard::{FileInfo, ParquetSink, ShardConfig, concat, write_atomic};
 use crate::stage::{Stage, Verdict};
 
 /// How to run.
@@ -66,7 +64,6 @@ pub struct RunSummary {
 
 const WORK: &str = ".work";
 const LEDGER_ROWS_PER_FILE: u64 = 1_000_000;
-const PART_ZSTD_LEVEL: i32 = 1;
 
 /// `.work/run.json`: what the work in progress was planned from.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,7 +155,7 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     let written: Vec<FileInfo> = outputs
         .par_iter()
         .map(|o| {
-            let info = o.write(out, &files_dir, &plan.config.config.shard);
+            let info = o.write(out, &files_dir);
             reporter.advance(Phase::Write, 1);
             info
         })
@@ -248,8 +245,8 @@ impl TaskContext<'_> {
             &tmp_dir.join("ledger.parquet"),
             "ledger.parquet",
             ledger_schema(),
-            PART_ZSTD_LEVEL,
-            8 << 20,
+            self.plan.config.config.shard.zstd_level,
+            self.plan.config.config.shard.row_group_bytes(),
         )?;
         let mut summary = LedgerSummary::default();
         let mut examples = Vec::new();
@@ -344,7 +341,7 @@ impl TaskContext<'_> {
                         &dir.join(&name),
                         &name,
                         batch.schema(),
-                        PART_ZSTD_LEVEL,
+                        self.plan.config.config.shard.zstd_level,
                         row_group,
                     )?)
                 }
@@ -443,104 +440,69 @@ struct Output {
     marker: String,
     /// Tier, for shards.
     tier: Option<Tier>,
-    /// Input files, in order.
-    inputs: Vec<PathBuf>,
-    /// Rows the inputs hold, checked after writing.
-    rows: u64,
+    /// Input files, in order, with what they hold.
+    inputs: Vec<(PathBuf, FileInfo)>,
 }
 
 fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> Vec<Output> {
     let mut outputs = Vec::new();
+    // Shards: each tier's parts in task order, cut greedily at `target_megabytes` of text.
     for tier in [Tier::Public, Tier::Restricted] {
-        let mut groups: Vec<(Vec<PathBuf>, u64, u64)> = Vec::new();
+        let mut groups: Vec<(Vec<(PathBuf, FileInfo)>, u64)> = Vec::new();
         for (i, r) in results.iter().enumerate() {
             for part in r.parts.iter().filter(|p| p.tier == tier) {
-                let path = tasks_dir.join(task_name(i)).join(&part.file.path);
+                let input = (tasks_dir.join(task_name(i)).join(&part.file.path), part.file.clone());
                 match groups.last_mut() {
-                    Some((files, bytes, rows))
-                        if *bytes + part.file.text_bytes <= cfg.target_bytes() || files.is_empty() =>
-                    {
-                        files.push(path);
+                    Some((files, bytes)) if *bytes + part.file.text_bytes <= cfg.target_bytes() => {
+                        files.push(input);
                         *bytes += part.file.text_bytes;
-                        *rows += part.file.rows;
                     }
-                    _ => groups.push((vec![path], part.file.text_bytes, part.file.rows)),
+                    _ => groups.push((vec![input], part.file.text_bytes)),
                 }
             }
         }
         let n = groups.len();
-        for (k, (inputs, _, rows)) in groups.into_iter().enumerate() {
+        for (k, (inputs, _)) in groups.into_iter().enumerate() {
             let name = format!("train-{k:05}-of-{n:05}.parquet");
-            outputs.push(Output {
-                rel: format!("shards/{}/{name}", tier.as_str()),
-                marker: format!("shard-{}-{name}.json", tier.as_str()),
-                tier: Some(tier),
-                inputs,
-                rows,
-            });
+            let rel = format!("shards/{}/{name}", tier.as_str());
+            let marker = format!("shard-{}-{name}.json", tier.as_str());
+            outputs.push(Output { rel, marker, tier: Some(tier), inputs });
         }
     }
-    let mut groups: Vec<(Vec<PathBuf>, u64)> = Vec::new();
+    // Ledger files: task ledgers in task order, up to LEDGER_ROWS_PER_FILE rows each.
+    let mut groups: Vec<(Vec<(PathBuf, FileInfo)>, u64)> = Vec::new();
     for (i, r) in results.iter().enumerate().filter(|(_, r)| r.ledger.rows > 0) {
-        let path = tasks_dir.join(task_name(i)).join(&r.ledger.path);
+        let input = (tasks_dir.join(task_name(i)).join(&r.ledger.path), r.ledger.clone());
         match groups.last_mut() {
             Some((files, rows)) if *rows + r.ledger.rows <= LEDGER_ROWS_PER_FILE => {
-                files.push(path);
+                files.push(input);
                 *rows += r.ledger.rows;
             }
-            _ => groups.push((vec![path], r.ledger.rows)),
+            _ => groups.push((vec![input], r.ledger.rows)),
         }
     }
     let n = groups.len();
-    for (k, (inputs, rows)) in groups.into_iter().enumerate() {
+    for (k, (inputs, _)) in groups.into_iter().enumerate() {
         let name = format!("ledger-{k:05}-of-{n:05}.parquet");
         outputs.push(Output {
             rel: format!("ledger/{name}"),
             marker: format!("ledger-{name}.json"),
             tier: None,
             inputs,
-            rows,
         });
     }
     outputs
 }
 
 impl Output {
-    /// Writes the output by concatenating its inputs, unless a marker says it is done.
-    fn write(&self, out: &Path, markers: &Path, cfg: &ShardConfig) -> Result<FileInfo> {
+    /// Writes the output by concatenating its inputs' column chunks, unless a marker says it is
+    /// done. The inputs were encoded once, in phase 1, with the shard settings.
+    fn write(&self, out: &Path, markers: &Path) -> Result<FileInfo> {
         let marker = markers.join(&self.marker);
         if let Some(info) = std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice::<FileInfo>(&b).ok()) {
             return Ok(info);
         }
-        let path = out.join(&self.rel);
-        let mut sink: Option<ParquetSink> = None;
-        for input in &self.inputs {
-            let file = File::open(input).at(input)?;
-            let reader =
-                ParquetRecordBatchReaderBuilder::try_new(file).at(input)?.with_batch_size(4096).build().at(input)?;
-            for batch in reader {
-                let batch: RecordBatch = batch?;
-                let sink = match &mut sink {
-                    Some(s) => s,
-                    None => sink.insert(ParquetSink::create(
-                        &path,
-                        &self.rel,
-                        batch.schema(),
-                        cfg.zstd_level,
-                        cfg.row_group_bytes(),
-                    )?),
-                };
-                if batch.schema() != sink.schema() {
-                    return Err(Error::Internal(format!("{}: schema differs from the other parts", input.display())));
-                }
-                sink.write(&batch)?;
-            }
-        }
-        let sink = sink.ok_or_else(|| Error::Internal(format!("{}: no rows to write", self.rel)))?;
-        let info = sink.finish()?;
-        if info.rows != self.rows {
-            return Err(Error::Internal(format!("{}: wrote {} rows, planned {}", self.rel, info.rows, self.rows)));
-        }
+        let info = concat(&self.inputs, &out.join(&self.rel), &self.rel)?;
         write_atomic(&marker, &json(&info)?)?;
         Ok(info)
     }

@@ -15,7 +15,8 @@ use arrow_array::cast::AsArray;
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -31,7 +32,8 @@ pub struct ShardConfig {
     /// little under or over).
     #[serde(default = "default_target_megabytes")]
     pub target_megabytes: NonZeroUsize,
-    /// Target size of one Parquet row group, in MiB before compression: small enough to stream.
+    /// Largest Parquet row group, in MiB of encoded data as parquet estimates it while writing
+    /// (a few MB on disk after zstd): small enough to stream.
     #[serde(default = "default_row_group_megabytes")]
     pub row_group_megabytes: NonZeroUsize,
     /// zstd level of the shards, 1–22.
@@ -140,11 +142,18 @@ impl ParquetSink {
         let tmp = tmp_path(path);
         let file = File::create(&tmp).at(&tmp)?;
         let level = ZstdLevel::try_new(zstd_level).at(path)?;
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
             .set_created_by(concat!("sovereign-corpus ", env!("CARGO_PKG_VERSION")).to_string())
-            .set_max_row_group_bytes(Some(row_group_bytes))
-            .build();
+            .set_max_row_group_bytes(Some(row_group_bytes));
+        // Long, unique strings: a dictionary is built and then abandoned, and min/max page
+        // statistics of document text help no reader. Both cost write time for nothing.
+        for column in [crate::batch::TEXT, crate::batch::DOC_ID, crate::batch::META] {
+            props = props
+                .set_column_dictionary_enabled(ColumnPath::from(column), false)
+                .set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::None);
+        }
+        let props = props.build();
         let sink = Hashing { inner: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), bytes: 0 };
         let writer = ArrowWriter::try_new(sink, SchemaRef::clone(&schema), Some(props)).at(path)?;
         Ok(Self {
@@ -262,4 +271,94 @@ mod tests {
         assert_eq!(sha256_file(&path)?, (info.sha256, info.bytes));
         Ok(())
     }
+}
+
+/// Concatenates Parquet files of one schema into `path` (atomically, hashed), copying their
+/// column chunks as they are: no decoding, no re-compression. The inputs' `FileInfo`s give the
+/// row, text and licence counts; the Arrow schema travels in the first input's key-value
+/// metadata. This is parquet-rs's `parquet-concat` (its `bin/`, not its library API), kept to
+/// what we need.
+pub fn concat(inputs: &[(PathBuf, FileInfo)], path: &Path, rel: &str) -> Result<FileInfo> {
+    use parquet::column::writer::ColumnCloseResult;
+    use parquet::file::metadata::{PageIndexPolicy, ParquetMetaDataReader};
+    use parquet::file::writer::SerializedFileWriter;
+    use std::sync::Arc;
+
+    let Some((first, _)) = inputs.first() else {
+        return Err(Error::Internal(format!("{rel}: nothing to concatenate")));
+    };
+    let read_meta = |p: &Path| -> Result<(File, parquet::file::metadata::ParquetMetaData)> {
+        let file = File::open(p).at(p)?;
+        let meta = ParquetMetaDataReader::new()
+            .with_page_index_policy(PageIndexPolicy::Optional)
+            .parse_and_finish(&file)
+            .at(p)?;
+        Ok((file, meta))
+    };
+    let (_, first_meta) = read_meta(first)?;
+    let schema = first_meta.file_metadata().schema_descr().root_schema_ptr();
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).at(parent)?;
+    }
+    let tmp = tmp_path(path);
+    let file = File::create(&tmp).at(&tmp)?;
+    let sink = Hashing { inner: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), bytes: 0 };
+    let props = WriterProperties::builder()
+        .set_created_by(concat!("sovereign-corpus ", env!("CARGO_PKG_VERSION")).to_string())
+        .build();
+    let mut writer = SerializedFileWriter::new(sink, schema, Arc::new(props)).at(path)?;
+    for kv in first_meta.file_metadata().key_value_metadata().into_iter().flatten() {
+        writer.append_key_value_metadata(kv.clone());
+    }
+    let mut info = FileInfo { path: rel.to_string(), ..FileInfo::default() };
+    for (input, part) in inputs {
+        let (reader, meta) = read_meta(input)?;
+        if meta.file_metadata().schema() != first_meta.file_metadata().schema() {
+            return Err(Error::Internal(format!("{}: schema differs from the other parts", input.display())));
+        }
+        for (rg_idx, rg) in meta.row_groups().iter().enumerate() {
+            let mut out = writer.next_row_group().at(path)?;
+            for (col_idx, column) in rg.columns().iter().enumerate() {
+                let result = ColumnCloseResult {
+                    bytes_written: column.compressed_size().max(0) as u64,
+                    rows_written: rg.num_rows().max(0) as u64,
+                    metadata: column.clone(),
+                    bloom_filter: None,
+                    column_index: meta
+                        .column_index()
+                        .and_then(|ci| ci.get(rg_idx))
+                        .and_then(|r| r.get(col_idx))
+                        .cloned(),
+                    offset_index: meta
+                        .offset_index()
+                        .and_then(|oi| oi.get(rg_idx))
+                        .and_then(|r| r.get(col_idx))
+                        .cloned(),
+                };
+                out.append_column(&reader, result).at(input)?;
+            }
+            out.close().at(path)?;
+        }
+        let rows = meta.file_metadata().num_rows().max(0) as u64;
+        if rows != part.rows {
+            return Err(Error::Internal(format!(
+                "{}: holds {rows} rows, its marker says {}",
+                input.display(),
+                part.rows
+            )));
+        }
+        info.rows += part.rows;
+        info.text_bytes += part.text_bytes;
+        for (l, n) in &part.licences {
+            *info.licences.entry(l.clone()).or_default() += n;
+        }
+    }
+    let Hashing { inner, hasher, bytes } = writer.into_inner().at(path)?;
+    let file = inner.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+    file.sync_all().at(&tmp)?;
+    drop(file);
+    std::fs::rename(&tmp, path).at(path)?;
+    info.bytes = bytes;
+    info.sha256 = hex(&hasher.finalize());
+    Ok(info)
 }
