@@ -37,11 +37,15 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         } else {
             String::new()
         };
+        // Input bytes are file sizes (compressed for .gz/.zst); text is what reached the shards.
+        let text: u64 = m.tiers.values().map(|t| t.text_bytes).sum();
+        let tasks = plan.tasks.len();
         println!(
-            "corpus run: {} tasks, {} read in {secs:.1}s ({}/s){resumed}",
-            plan.tasks.len(),
+            "corpus run: {tasks} task{} in {secs:.1}s, {} of input files, {} of text written ({}/s){resumed}",
+            if tasks == 1 { "" } else { "s" },
             human_bytes(plan.input_bytes),
-            human_bytes((plan.input_bytes as f64 / secs.max(1e-3)) as u64)
+            human_bytes(text),
+            human_bytes((text as f64 / secs.max(1e-3)) as u64)
         );
     }
     print_accounting(&m.documents);
@@ -50,13 +54,15 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     }
     print_tiers(m);
     println!("  output      {}", summary.output.display());
-    println!("    manifest.json        counts, checksums, config hash {}", &m.config_hash[..12]);
+    println!("    {:<48} counts, checksums, config hash {}", "manifest.json", &m.config_hash[..12]);
     for s in &m.shards {
-        println!("    {:<40} {:>7} rows  {:>9}", s.file.path, s.file.rows, human_bytes(s.file.bytes));
+        println!("    {:<48} {:>7} rows  {:>9}", s.file.path, s.file.rows, human_bytes(s.file.bytes));
     }
     for l in &m.ledger {
-        println!("    {:<40} {:>7} rows  {:>9}", l.path, l.rows, human_bytes(l.bytes));
+        println!("    {:<48} {:>7} rows  {:>9}", l.path, l.rows, human_bytes(l.bytes));
     }
-    println!("  next        corpus inspect {}", summary.output.display());
+    // Name the binary as it was invoked (`target/release/corpus` after `cargo run`).
+    let program = std::env::args().next().filter(|p| p.contains('/')).unwrap_or_else(|| "corpus".to_string());
+    println!("  next        {program} inspect {}", summary.output.display());
     Ok(ExitStatus::Success)
 }
