@@ -241,38 +241,6 @@ pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
     Ok((hex(&hasher.finalize()), bytes))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::batch::{DocBatchBuilder, DocumentRef, Tier};
-
-    #[test]
-    fn sink_hashes_what_it_writes_and_renames_atomically() -> Result<()> {
-        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
-        let mut b = DocBatchBuilder::new("c", "CC-BY-4.0", Tier::Public, "f");
-        b.push(DocumentRef {
-            doc_id: "c/1",
-            text: "臺灣",
-            source: None,
-            url: None,
-            meta: None,
-            line: Some(1),
-            row: None,
-        });
-        let batch = b.finish()?;
-        let path = dir.path().join("s/a.parquet");
-        let mut sink = ParquetSink::create(&path, "s/a.parquet", batch.record_batch().schema(), 3, 1 << 20)?;
-        sink.write(batch.record_batch())?;
-        assert!(tmp_path(&path).exists() && !path.exists());
-        let info = sink.finish()?;
-        assert!(path.exists() && !tmp_path(&path).exists());
-        assert_eq!((info.rows, info.text_bytes), (1, 6));
-        assert_eq!(info.licences.get("CC-BY-4.0"), Some(&1));
-        assert_eq!(sha256_file(&path)?, (info.sha256, info.bytes));
-        Ok(())
-    }
-}
-
 /// Concatenates Parquet files of one schema into `path` (atomically, hashed), copying their
 /// column chunks as they are: no decoding, no re-compression. The inputs' `FileInfo`s give the
 /// row, text and licence counts; the Arrow schema travels in the first input's key-value
@@ -361,4 +329,81 @@ pub fn concat(inputs: &[(PathBuf, FileInfo)], path: &Path, rel: &str) -> Result<
     info.bytes = bytes;
     info.sha256 = hex(&hasher.finalize());
     Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::{DocBatchBuilder, DocumentRef, Tier};
+
+    #[test]
+    fn sink_hashes_what_it_writes_and_renames_atomically() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let mut b = DocBatchBuilder::new("c", "CC-BY-4.0", Tier::Public, "f");
+        b.push(DocumentRef {
+            doc_id: "c/1",
+            text: "臺灣",
+            source: None,
+            url: None,
+            meta: None,
+            line: Some(1),
+            row: None,
+        });
+        let batch = b.finish()?;
+        let path = dir.path().join("s/a.parquet");
+        let mut sink = ParquetSink::create(&path, "s/a.parquet", batch.record_batch().schema(), 3, 1 << 20)?;
+        sink.write(batch.record_batch())?;
+        assert!(tmp_path(&path).exists() && !path.exists());
+        let info = sink.finish()?;
+        assert!(path.exists() && !tmp_path(&path).exists());
+        assert_eq!((info.rows, info.text_bytes), (1, 6));
+        assert_eq!(info.licences.get("CC-BY-4.0"), Some(&1));
+        assert_eq!(sha256_file(&path)?, (info.sha256, info.bytes));
+        Ok(())
+    }
+
+    #[test]
+    fn concat_copies_chunks_and_sums_counts() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let mut inputs = Vec::new();
+        for (k, licence) in ["CC0-1.0", "CC-BY-4.0"].into_iter().enumerate() {
+            let mut b = DocBatchBuilder::new("c", licence, Tier::Public, "f");
+            for i in 0..3 {
+                let id = format!("c/{k}-{i}");
+                b.push(DocumentRef {
+                    doc_id: &id,
+                    text: "一二三",
+                    source: None,
+                    url: None,
+                    meta: None,
+                    line: None,
+                    row: None,
+                });
+            }
+            let batch = b.finish()?;
+            let path = dir.path().join(format!("p{k}.parquet"));
+            let mut sink = ParquetSink::create(&path, "p", batch.record_batch().schema(), 3, 1 << 20)?;
+            sink.write(batch.record_batch())?;
+            inputs.push((path, sink.finish()?));
+        }
+        let out = dir.path().join("out.parquet");
+        let info = concat(&inputs, &out, "out.parquet")?;
+        assert_eq!((info.rows, info.text_bytes), (6, 54));
+        assert_eq!(info.licences.len(), 2);
+        assert_eq!(sha256_file(&out)?, (info.sha256.clone(), info.bytes));
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(File::open(&out).at(&out)?)
+            .at(&out)?
+            .build()
+            .at(&out)?;
+        let ids: Vec<String> = reader
+            .flat_map(|b| {
+                let b = b.unwrap_or_else(|e| panic!("{e}"));
+                let ids = b.column(0).as_string::<i32>().clone();
+                (0..b.num_rows()).map(move |i| ids.value(i).to_string())
+            })
+            .collect();
+        assert_eq!(ids, ["c/0-0", "c/0-1", "c/0-2", "c/1-0", "c/1-1", "c/1-2"]);
+        assert!(concat(&[], &out, "x").is_err());
+        Ok(())
+    }
 }
