@@ -106,3 +106,21 @@ fn resume_refuses_a_changed_config_and_reports_a_complete_dataset() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("another configuration"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_second_run_cannot_write_into_an_output_in_use() {
+    let dir = Dir::new();
+    dir.contribution("c", &["*.jsonl"], "");
+    dir.write("contributions/c/a.jsonl", jsonl("a", 3));
+    let config = dir.pipeline("");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    // Stand in for a running `corpus run`: it holds the same lock on the directory.
+    let held = std::fs::File::open(&out).expect("open dir");
+    held.lock().expect("lock");
+    let o = run(&["run", config.to_str().expect("utf8")]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("another `corpus run` is writing to"), "{}", stderr(&o));
+    held.unlock().expect("unlock");
+    assert_exit(&run(&["run", config.to_str().expect("utf8"), "-q"]), 0);
+}

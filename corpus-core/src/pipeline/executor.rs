@@ -18,6 +18,7 @@
 //! and resumed skips finished tasks and files and writes the same bytes.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use arrow_array::{Array as _, BooleanArray};
@@ -105,19 +106,37 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         tasks: plan.tasks.len(),
     };
     let key_path = work.join("run.json");
-    if options.resume {
-        if let Some(summary) = check_resume(plan, &key, &key_path)? {
-            return Ok(summary);
-        }
-    } else {
-        for stale in [work.clone(), out.join("shards"), out.join("ledger")] {
-            if stale.exists() {
-                std::fs::remove_dir_all(&stale).at(&stale)?;
+    std::fs::create_dir_all(out).at(out)?;
+    let _lock = lock_output(plan)?;
+    let resume = if options.resume { check_resume(plan, &key, &key_path)? } else { Resume::Fresh };
+    match resume {
+        Resume::Continue => {}
+        Resume::Complete => {
+            // Only leftovers of an interrupted clean-up may remain.
+            if work.exists() {
+                std::fs::remove_dir_all(&work).at(&work)?;
             }
+            let manifest = DatasetManifest::read(out)?;
+            let resumed_tasks = plan.tasks.len();
+            return Ok(RunSummary {
+                output: out.clone(),
+                manifest,
+                resumed_tasks,
+                already_complete: true,
+                examples: Vec::new(),
+            });
         }
-        let manifest = out.join(MANIFEST_FILE);
-        if manifest.exists() {
-            std::fs::remove_file(&manifest).at(&manifest)?;
+        Resume::Fresh => {
+            // Remove only what a run writes; anything else in the directory is the user's.
+            for stale in [work.clone(), out.join("shards"), out.join("ledger")] {
+                if stale.exists() {
+                    std::fs::remove_dir_all(&stale).at(&stale)?;
+                }
+            }
+            let manifest = out.join(MANIFEST_FILE);
+            if manifest.exists() {
+                std::fs::remove_file(&manifest).at(&manifest)?;
+            }
         }
     }
     let tasks_dir = work.join("tasks");
@@ -178,9 +197,34 @@ fn task_name(index: usize) -> String {
     format!("{index:05}")
 }
 
-/// On `--resume`: `Some` if the dataset is already complete; an error if the work in progress
-/// was planned from another config or other inputs.
-fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Option<RunSummary>> {
+/// What `--resume` finds in the output directory.
+enum Resume {
+    /// Work in progress planned from this config and these inputs.
+    Continue,
+    /// A finished dataset made from this config and these inputs.
+    Complete,
+    /// Nothing to resume: start over.
+    Fresh,
+}
+
+/// Holds an exclusive lock on the output directory for the length of a run, so that two runs
+/// cannot interleave their files (flock(2) on the directory: released when the process dies).
+fn lock_output(plan: &Plan) -> Result<File> {
+    let out = &plan.output;
+    let dir = File::open(out).at(out)?;
+    match dir.try_lock() {
+        Ok(()) => Ok(dir),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::config(
+            Location::file(&plan.config.path),
+            format!("another `corpus run` is writing to {}; wait for it or choose another --output", out.display()),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(out, e)),
+    }
+}
+
+/// On `--resume`: what there is to resume; an error if it was planned from another config or
+/// other inputs.
+fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Resume> {
     let changed = |what: &str| {
         Error::config(
             Location::file(&plan.config.path),
@@ -196,7 +240,7 @@ fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Option<Run
         if previous.as_ref() != Some(key) {
             return Err(changed("the interrupted run"));
         }
-        return Ok(None);
+        return Ok(Resume::Continue);
     }
     if plan.output.join(MANIFEST_FILE).exists() {
         let manifest = DatasetManifest::read(&plan.output)?;
@@ -206,15 +250,9 @@ fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Option<Run
         {
             return Err(changed("the dataset"));
         }
-        return Ok(Some(RunSummary {
-            output: plan.output.clone(),
-            manifest,
-            resumed_tasks: plan.tasks.len(),
-            already_complete: true,
-            examples: Vec::new(),
-        }));
+        return Ok(Resume::Complete);
     }
-    Ok(None)
+    Ok(Resume::Fresh)
 }
 
 struct TaskContext<'a> {
