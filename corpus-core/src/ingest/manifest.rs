@@ -325,4 +325,57 @@ id_field = "id"
         assert!(!is_valid_id(""));
         assert!(!is_valid_id(&"a".repeat(65)));
     }
+
+    /// `schemas/contribution.schema.json` is the contract: it and this parser must know the
+    /// same keys and require the same ones.
+    #[test]
+    fn the_json_schema_and_the_parser_agree() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas/contribution.schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_default();
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            let mut k: Vec<String> =
+                v["properties"].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+            k.sort();
+            k
+        };
+        let required = |v: &serde_json::Value| -> Vec<String> {
+            v["required"].as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect()
+        };
+        let private = format!(
+            "{}[agreement]\nid = \"A-1\"\nsigned = 2026-03-01\nexpires = 2027-01-01\n",
+            GOOD.replace("\"public\"", "\"private\"")
+        );
+        let full = private.replace("id_field = \"id\"", "id_field = \"id\"\ntext_field = \"body\"");
+        assert!(parse(Path::new("c.toml"), &full).is_ok(), "a manifest using every key parses");
+        let top: Vec<String> = full
+            .lines()
+            .take_while(|l| !l.starts_with('['))
+            .filter_map(|l| l.split_once(" = "))
+            .map(|(k, _)| k.to_string())
+            .collect();
+        let mut parser_keys = top.clone();
+        parser_keys.push("agreement".to_string());
+        parser_keys.sort();
+        assert_eq!(keys(&schema), parser_keys, "top-level keys");
+        assert_eq!(keys(&schema["properties"]["agreement"]), ["expires", "id", "signed"]);
+        for key in &top {
+            let without: String =
+                full.lines().filter(|l| !l.starts_with(&format!("{key} = "))).map(|l| format!("{l}\n")).collect();
+            let missing = problems(&without).iter().any(|p| p.message.contains(&format!("missing field `{key}`")));
+            assert_eq!(missing, required(&schema).contains(key), "is `{key}` required?");
+        }
+        for key in ["id", "signed", "expires"] {
+            let (head, table) = full.split_once("[agreement]\n").unwrap_or_default();
+            let rest: String =
+                table.lines().filter(|l| !l.starts_with(&format!("{key} = "))).map(|l| format!("{l}\n")).collect();
+            let without = format!("{head}[agreement]\n{rest}");
+            let missing = problems(&without).iter().any(|p| p.message.contains(&format!("missing field `{key}`")));
+            assert_eq!(
+                missing,
+                required(&schema["properties"]["agreement"]).contains(&key.to_string()),
+                "is `agreement.{key}` required?"
+            );
+        }
+    }
 }
