@@ -52,11 +52,16 @@ fn output_bytes_do_not_depend_on_the_thread_count() {
 fn a_killed_run_resumes_to_the_same_bytes() {
     let dir = corpus_dir();
     let reference = dir.join("reference");
+    let started = std::time::Instant::now();
     run_to(&dir, &reference, &["--threads", "2"]);
+    let full_ms = started.elapsed().as_millis() as u64;
     let want = tree(&reference);
     let config = dir.join("pipeline.toml");
     let mut killed_mid_run = 0;
-    for (k, delay_ms) in [0u64, 5, 15, 30, 50, 80, 120, 180, 260, 400].into_iter().enumerate() {
+    // Kill points spread over the whole length of a run on this machine, whatever its speed:
+    // planning, tasks, shard assembly, manifest and clean-up all get hit.
+    let delays = (0..12).map(|k| full_ms * k / 10);
+    for (k, delay_ms) in delays.enumerate() {
         let out = dir.join(&format!("killed-{k}"));
         // Kill it, then kill the resume too, then let a second resume finish.
         for attempt in 0..2 {
@@ -90,6 +95,30 @@ fn a_killed_run_resumes_to_the_same_bytes() {
         assert_exit(&run(&["inspect", out.to_str().expect("utf8"), "-q"]), 0);
     }
     assert!(killed_mid_run >= 3, "only {killed_mid_run} kills landed mid-run; the corpus is too small to test resume");
+}
+
+#[test]
+fn resume_after_a_kill_during_the_final_clean_up_leaves_no_leftovers() {
+    let dir = corpus_dir();
+    let reference = dir.join("reference");
+    run_to(&dir, &reference, &[]);
+    let want = tree(&reference);
+    // What a kill while `.work/` was being removed leaves behind: the manifest is written, the
+    // run key is gone, some markers remain.
+    let out = dir.join("out");
+    run_to(&dir, &out, &[]);
+    dir.write("out/.work/files/shard-public-train-00000-of-00002.parquet.json", "{}");
+    dir.write("out/.work/tasks/00003/done.json", "{}");
+    let o = run(&[
+        "run",
+        dir.join("pipeline.toml").to_str().expect("utf8"),
+        "--output",
+        out.to_str().expect("utf8"),
+        "--resume",
+    ]);
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("already complete"), "{}", stdout(&o));
+    assert_eq!(tree(&out), want);
 }
 
 #[test]
