@@ -36,6 +36,27 @@ pub enum Command {
     Run(RunArgs),
     /// Summarize a dataset and verify every checksum (exit 1 on a mismatch).
     Inspect(InspectArgs),
+    /// Check contribution directories before submitting them (exit 1 if one is invalid).
+    Validate(ValidateArgs),
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// For people.
+    Text,
+    /// For a contributor's own CI.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Contribution directories (each with a contribution.toml).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -64,6 +64,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Run(args) => commands::run::run(args, &cli.global),
         Command::Inspect(args) => commands::inspect::inspect(args, &cli.global),
+        Command::Validate(args) => commands::validate::validate(args, &cli.global),
     }
 }
 

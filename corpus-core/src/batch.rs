@@ -59,32 +59,41 @@ pub fn document_schema() -> SchemaRef {
     Arc::clone(&DOCUMENT_SCHEMA)
 }
 
-/// Which output a document may reach. Restricted documents never reach a public output.
+/// Which output a document may reach. Each tier has its own shards, so documents of different
+/// tiers are never mixed in one file; restricted documents never reach a public output.
+/// Excluded documents reach no tier: they are ledger rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Tier {
-    /// May be published.
+    /// May be published, under permissive terms.
     Public,
-    /// Training only, under a contribution agreement; never published.
+    /// May be published, but only in shards under the share-alike licence (CC BY-SA, ODbL, …).
+    PublicShareAlike,
+    /// Training only (a contribution agreement, no-derivatives terms); never published.
     Restricted,
 }
 
 impl Tier {
+    /// Every tier, in shard-directory order.
+    pub const ALL: [Tier; 3] = [Tier::Public, Tier::PublicShareAlike, Tier::Restricted];
+
     /// The name used in the `tier` column and as the shard directory.
     pub fn as_str(self) -> &'static str {
         match self {
             Tier::Public => "public",
+            Tier::PublicShareAlike => "public-share-alike",
             Tier::Restricted => "restricted",
         }
     }
 
     /// Parses a `tier` column value.
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "public" => Some(Tier::Public),
-            "restricted" => Some(Tier::Restricted),
-            _ => None,
-        }
+        Tier::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Whether documents of this tier may be published.
+    pub fn is_public(self) -> bool {
+        matches!(self, Tier::Public | Tier::PublicShareAlike)
     }
 }
 

@@ -44,6 +44,8 @@ pub mod batch;
 pub mod error;
 pub mod ingest;
 pub mod ledger;
+pub mod licence;
 pub mod pipeline;
 pub mod shard;
 pub mod stage;
+pub mod validate;

@@ -47,13 +47,17 @@ pub enum DropReason {
     WrongType,
     /// The text is empty or only whitespace.
     EmptyText,
-    /// A line or document is longer than `[ingest] max_record_bytes`.
+    /// A line or document is longer than `[ingest] max_record_megabytes`.
     RecordTooLarge,
+    /// The document or its contribution is on the withdrawal list.
+    Withdrawn,
+    /// The unified terms exclude the document's licence (the detail names the rule).
+    LicenceExcluded,
 }
 
 impl DropReason {
     /// Every reason, in declaration order (for docs and schema checks).
-    pub const ALL: [DropReason; 15] = [
+    pub const ALL: [DropReason; 17] = [
         DropReason::InvalidManifest,
         DropReason::DuplicateContribution,
         DropReason::PathEscapesContribution,
@@ -69,6 +73,8 @@ impl DropReason {
         DropReason::WrongType,
         DropReason::EmptyText,
         DropReason::RecordTooLarge,
+        DropReason::Withdrawn,
+        DropReason::LicenceExcluded,
     ];
 
     /// The stable code, as stored in the ledger.
@@ -89,6 +95,8 @@ impl DropReason {
             DropReason::WrongType => "wrong_type",
             DropReason::EmptyText => "empty_text",
             DropReason::RecordTooLarge => "record_too_large",
+            DropReason::Withdrawn => "withdrawn",
+            DropReason::LicenceExcluded => "licence_excluded",
         }
     }
 }

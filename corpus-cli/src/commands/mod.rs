@@ -2,6 +2,7 @@
 
 pub mod inspect;
 pub mod run;
+pub mod validate;
 
 /// `12.3 MB`, in decimal units as people read them.
 pub fn human_bytes(bytes: u64) -> String {

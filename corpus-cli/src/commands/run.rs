@@ -13,8 +13,8 @@ use crate::progress::Bars;
 pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let config = LoadedConfig::load(&args.config)?;
-    let stages = pipeline::build_stages(&config)?;
-    let plan = pipeline::plan(config, args.output.as_deref())?;
+    let plan = pipeline::plan(config, args.output.as_deref(), args.resume)?;
+    let stages = pipeline::build_stages(&plan)?;
     tracing::info!(tasks = plan.tasks.len(), input_bytes = plan.input_bytes, output = %plan.output.display(), "Planned.");
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
@@ -60,6 +60,9 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     }
     for l in &m.ledger {
         println!("    {:<48} {:>7} rows  {:>9}", l.path, l.rows, human_bytes(l.bytes));
+    }
+    for a in &m.attribution {
+        println!("    {:<48} {:>7} contributions", a.path, a.rows);
     }
     // Name the binary as it was invoked (`target/release/corpus` after `cargo run`).
     let program = std::env::args().next().filter(|p| p.contains('/')).unwrap_or_else(|| "corpus".to_string());

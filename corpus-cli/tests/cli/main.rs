@@ -4,4 +4,6 @@ mod config;
 mod demo;
 mod determinism;
 mod ingest;
+mod licence;
 mod util;
+mod validate;

@@ -127,6 +127,7 @@ pub struct Row {
     pub stage: String,
     pub reason: Option<String>,
     pub detail: Option<String>,
+    pub tier: Option<String>,
 }
 
 fn opt(col: &StringArray, i: usize) -> Option<String> {
@@ -159,6 +160,7 @@ pub fn ledger(out: &Path) -> Vec<Row> {
                 s("reason"),
                 s("detail"),
             );
+            let tier = s("tier");
             for i in 0..b.num_rows() {
                 rows.push(Row {
                     doc_id: doc.value(i).to_string(),
@@ -170,6 +172,7 @@ pub fn ledger(out: &Path) -> Vec<Row> {
                     stage: stage.value(i).to_string(),
                     reason: opt(&reason, i),
                     detail: opt(&detail, i),
+                    tier: opt(&tier, i),
                 });
             }
         }

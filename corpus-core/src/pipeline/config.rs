@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use crate::error::{Error, Location, Result, line_of, toml_location};
 use crate::ingest::IngestConfig;
+use crate::licence::LicenceConfig;
 use crate::shard::ShardConfig;
 
 /// A stage table whose stage is not built yet: it accepts no keys, and documents pass through
@@ -26,12 +27,15 @@ pub struct PipelineConfig {
     /// Output directory, relative to the config file; `--output` overrides it.
     #[serde(default)]
     pub output: Option<Spanned<String>>,
-    /// Withdrawal list (applied by the licence stage once it lands).
+    /// Withdrawal list, relative to the config file.
     #[serde(default)]
     pub withdrawals: Option<Spanned<String>>,
     /// `[ingest]`.
     #[serde(default)]
     pub ingest: IngestConfig,
+    /// `[licence]`.
+    #[serde(default)]
+    pub licence: LicenceConfig,
     /// `[normalize]` (pending).
     #[serde(default)]
     pub normalize: PendingStage,
@@ -104,13 +108,6 @@ impl LoadedConfig {
                 "`inputs` must name at least one contribution directory",
             ));
         }
-        if let Some(w) = &loaded.config.withdrawals {
-            return Err(loaded.error(
-                w.span(),
-                "withdrawals",
-                "withdrawal lists are not applied yet (they arrive with the licence stage); remove `withdrawals` rather than run without them",
-            ));
-        }
         Ok(loaded)
     }
 
@@ -118,6 +115,11 @@ impl LoadedConfig {
     pub(crate) fn error(&self, span: std::ops::Range<usize>, key: &str, message: impl Into<String>) -> Error {
         let location = Location::file(&self.path).with_line(line_of(&self.src, span.start)).with_field(key);
         Error::config(location, message)
+    }
+
+    /// A path from the config, relative to the config file.
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        lexical_clean(&self.dir.join(path))
     }
 
     /// The output directory: `override_dir` (relative to the working directory) or `output`

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+use arrow_array::cast::AsArray;
 use arrow_array::{Array as _, BooleanArray};
 use arrow_select::filter::filter_record_batch;
 use rayon::prelude::*;
@@ -30,6 +31,7 @@ use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
 use crate::batch::{DocBatch, Tier};
 use crate::error::{Error, IoResultExt, Location, Result};
+use crate::ingest::manifest::Date;
 use crate::ingest::{self, Task};
 use crate::ledger::{Decision, LedgerRow, LedgerSummary, ledger_schema, rows_to_batch};
 use crate::shard::manifest::{
@@ -59,7 +61,7 @@ pub struct RunSummary {
     pub resumed_tasks: usize,
     /// Whether the dataset was already complete (`--resume` on a finished run).
     pub already_complete: bool,
-    /// The first few dropped records, described for people (see the ledger for all).
+    /// The first dropped record of each `stage/reason` (up to eight), described for people.
     pub examples: Vec<String>,
 }
 
@@ -73,12 +75,42 @@ struct RunKey {
     config_hash: String,
     inputs_fingerprint: String,
     tasks: usize,
+    run_date: String,
 }
 
-/// A task part: kept documents of one tier.
+/// The run date of an interrupted run (`.work/run.json`) or of a finished dataset in `out`.
+pub(crate) fn previous_run_date(out: &Path) -> Option<Date> {
+    let key =
+        std::fs::read(out.join(WORK).join("run.json")).ok().and_then(|b| serde_json::from_slice::<RunKey>(&b).ok());
+    let date = match key {
+        Some(key) => key.run_date,
+        None => DatasetManifest::read(out).ok()?.run_date,
+    };
+    Date::parse(&date)
+}
+
+/// Which shards a document goes to: its tier, and for share-alike documents also the licence
+/// they must be published under (two share-alike licences cannot share a shard).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Partition {
+    tier: Tier,
+    licence: Option<String>,
+}
+
+impl Partition {
+    /// `public`, `public-share-alike/CC-BY-SA-4.0`, …: the shard directory under `shards/`.
+    fn dir(&self) -> String {
+        match &self.licence {
+            Some(l) => format!("{}/{l}", self.tier.as_str()),
+            None => self.tier.as_str().to_string(),
+        }
+    }
+}
+
+/// A task part: kept documents of one partition.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Part {
-    tier: Tier,
+    partition: Partition,
     file: FileInfo,
 }
 
@@ -89,11 +121,13 @@ struct TaskResult {
     summary: LedgerSummary,
     parts: Vec<Part>,
     ledger: FileInfo,
-    /// The task's first few drops, described.
-    examples: Vec<String>,
+    /// The task's first drop of each `stage/reason`, described.
+    examples: Vec<(String, String)>,
+    /// Characters of the kept documents' text.
+    kept_chars: u64,
 }
 
-const EXAMPLES: usize = 5;
+const EXAMPLES: usize = 8;
 
 /// Runs the plan with `stages` between ingest and shard.
 pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
@@ -104,6 +138,7 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         config_hash: plan.config_hash.clone(),
         inputs_fingerprint: plan.inputs_fingerprint.clone(),
         tasks: plan.tasks.len(),
+        run_date: plan.licensing.run_date.to_string(),
     };
     let key_path = work.join("run.json");
     std::fs::create_dir_all(out).at(out)?;
@@ -182,10 +217,18 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     reporter.finished(Phase::Write);
 
     // The accounting: every input record is in the ledger, and kept ones are in the shards.
-    let manifest = build_manifest(plan, &results, &outputs, written)?;
+    let mut manifest = build_manifest(plan, &results, &outputs, written)?;
+    manifest.attribution = write_attribution(plan, &manifest)?;
     write_atomic(&out.join(MANIFEST_FILE), &manifest.to_bytes()?)?;
     std::fs::remove_dir_all(&work).at(&work)?;
-    let examples = results.iter().flat_map(|r| r.examples.iter().cloned()).take(EXAMPLES).collect();
+    // One example per `stage/reason`, the first in task order.
+    let mut examples: Vec<(String, String)> = Vec::new();
+    for (key, example) in results.iter().flat_map(|r| r.examples.iter()) {
+        if examples.len() < EXAMPLES && !examples.iter().any(|(k, _)| k == key) {
+            examples.push((key.clone(), example.clone()));
+        }
+    }
+    let examples = examples.into_iter().map(|(_, e)| e).collect();
     Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples })
 }
 
@@ -263,9 +306,9 @@ struct TaskContext<'a> {
     part_bytes: u64,
 }
 
-/// The kept documents of one tier, rotated into parts of about `part_bytes` of text.
+/// The kept documents of one partition, rotated into parts of about `part_bytes` of text.
 struct PartWriter {
-    tier: Tier,
+    partition: Partition,
     current: Option<ParquetSink>,
     done: Vec<Part>,
 }
@@ -288,6 +331,7 @@ impl TaskContext<'_> {
         )?;
         let mut summary = LedgerSummary::default();
         let mut examples = Vec::new();
+        let mut kept_chars = 0u64;
         let mut parts: Vec<PartWriter> = Vec::new();
         let last_stage = self.stages.last().map_or("ingest", |s| s.name());
         tracing::debug!(task = index, what = %task.describe(), "Task started.");
@@ -318,29 +362,32 @@ impl TaskContext<'_> {
                 debug_assert_eq!(row.doc_id, ids.value(i));
                 rows.push(row);
             }
+            kept_chars += kept.texts().iter().flatten().map(|t| t.chars().count() as u64).sum::<u64>();
             self.write_parts(&kept, &mut parts, &tmp_dir)?;
             rows.iter().for_each(|r| summary.add(r));
-            for r in
-                rows.iter().filter(|r| r.decision == Decision::Dropped).take(EXAMPLES.saturating_sub(examples.len()))
-            {
-                examples.push(r.describe());
+            for r in rows.iter().filter(|r| r.decision == Decision::Dropped) {
+                let key = format!("{}/{}", r.stage, r.reason.map_or("", |r| r.code()));
+                if !examples.iter().any(|(k, _)| *k == key) {
+                    examples.push((key, r.describe()));
+                }
             }
             ledger.write(&rows_to_batch(&rows)?)
         })?;
         let mut done_parts = Vec::new();
         for mut p in parts {
             if let Some(sink) = p.current.take() {
-                p.done.push(Part { tier: p.tier, file: sink.finish()? });
+                p.done.push(Part { partition: p.partition.clone(), file: sink.finish()? });
             }
             done_parts.extend(p.done);
         }
-        done_parts.sort_by(|a, b| a.tier.cmp(&b.tier).then_with(|| a.file.path.cmp(&b.file.path)));
+        done_parts.sort_by(|a, b| a.partition.cmp(&b.partition).then_with(|| a.file.path.cmp(&b.file.path)));
         let result = TaskResult {
             contribution_id: task.contribution_id.clone(),
             summary,
             parts: done_parts,
             ledger: ledger.finish()?,
             examples,
+            kept_chars,
         };
         write_atomic(&tmp_dir.join("done.json"), &json(&result)?)?;
         std::fs::rename(&tmp_dir, &final_dir).at(&final_dir)?;
@@ -353,34 +400,43 @@ impl TaskContext<'_> {
             return Ok(());
         }
         let tiers = kept.tiers();
-        for tier in [Tier::Public, Tier::Restricted] {
-            let mask: BooleanArray = tiers.iter().map(|t| Some(t == Some(tier.as_str()))).collect();
-            if mask.true_count() == 0 {
-                continue;
-            }
+        let applied = kept.record_batch().column_by_name(crate::licence::LICENCE_APPLIED).map(|c| c.as_string::<i32>());
+        let mut keys: Vec<Partition> = Vec::with_capacity(kept.num_rows());
+        for i in 0..kept.num_rows() {
+            let tier = Tier::parse(tiers.value(i))
+                .ok_or_else(|| Error::Internal(format!("unknown tier `{}` in a document batch", tiers.value(i))))?;
+            let licence = (tier == Tier::PublicShareAlike)
+                .then(|| applied.map_or_else(|| kept.licences().value(i), |a| a.value(i)).to_string());
+            keys.push(Partition { tier, licence });
+        }
+        let mut distinct: Vec<&Partition> = keys.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        for partition in distinct {
+            let mask: BooleanArray = keys.iter().map(|k| Some(k == partition)).collect();
             let batch = if mask.true_count() == kept.num_rows() {
                 kept.record_batch().clone()
             } else {
                 filter_record_batch(kept.record_batch(), &mask)?
             };
-            let writer = match parts.iter_mut().position(|p| p.tier == tier) {
+            let writer = match parts.iter_mut().position(|p| &p.partition == partition) {
                 Some(i) => &mut parts[i],
                 None => {
-                    parts.push(PartWriter { tier, current: None, done: Vec::new() });
+                    parts.push(PartWriter { partition: partition.clone(), current: None, done: Vec::new() });
                     parts.last_mut().ok_or_else(|| Error::Internal("part writer".into()))?
                 }
             };
             let sink = match &mut writer.current {
                 Some(sink) => sink,
                 None => {
-                    let name = format!("{}-{:04}.parquet", tier.as_str(), writer.done.len());
-                    let row_group = self.plan.config.config.shard.row_group_bytes();
+                    let name = format!("{}-{:04}.parquet", partition.dir().replace('/', "--"), writer.done.len());
+                    let shard = &self.plan.config.config.shard;
                     writer.current.insert(ParquetSink::create(
                         &dir.join(&name),
                         &name,
                         batch.schema(),
-                        self.plan.config.config.shard.zstd_level,
-                        row_group,
+                        shard.zstd_level,
+                        shard.row_group_bytes(),
                     )?)
                 }
             };
@@ -388,11 +444,8 @@ impl TaskContext<'_> {
             if sink.text_bytes() >= self.part_bytes
                 && let Some(sink) = writer.current.take()
             {
-                writer.done.push(Part { tier, file: sink.finish()? });
+                writer.done.push(Part { partition: partition.clone(), file: sink.finish()? });
             }
-        }
-        if let Some(bad) = tiers.iter().flatten().find(|t| Tier::parse(t).is_none()) {
-            return Err(Error::Internal(format!("unknown tier `{bad}` in a document batch")));
         }
         Ok(())
     }
@@ -476,19 +529,22 @@ struct Output {
     rel: String,
     /// Marker name under `.work/files/`.
     marker: String,
-    /// Tier, for shards.
-    tier: Option<Tier>,
+    /// Partition, for shards.
+    partition: Option<Partition>,
     /// Input files, in order, with what they hold.
     inputs: Vec<(PathBuf, FileInfo)>,
 }
 
 fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> Vec<Output> {
     let mut outputs = Vec::new();
-    // Shards: each tier's parts in task order, cut greedily at `target_megabytes` of text.
-    for tier in [Tier::Public, Tier::Restricted] {
+    // Shards: each partition's parts in task order, cut greedily at `target_megabytes` of text.
+    let mut partitions: Vec<&Partition> = results.iter().flat_map(|r| r.parts.iter().map(|p| &p.partition)).collect();
+    partitions.sort();
+    partitions.dedup();
+    for partition in partitions {
         let mut groups: Vec<(Vec<(PathBuf, FileInfo)>, u64)> = Vec::new();
         for (i, r) in results.iter().enumerate() {
-            for part in r.parts.iter().filter(|p| p.tier == tier) {
+            for part in r.parts.iter().filter(|p| &p.partition == partition) {
                 let input = (tasks_dir.join(task_name(i)).join(&part.file.path), part.file.clone());
                 match groups.last_mut() {
                     Some((files, bytes)) if *bytes + part.file.text_bytes <= cfg.target_bytes() => {
@@ -502,9 +558,9 @@ fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> 
         let n = groups.len();
         for (k, (inputs, _)) in groups.into_iter().enumerate() {
             let name = format!("train-{k:05}-of-{n:05}.parquet");
-            let rel = format!("shards/{}/{name}", tier.as_str());
-            let marker = format!("shard-{}-{name}.json", tier.as_str());
-            outputs.push(Output { rel, marker, tier: Some(tier), inputs });
+            let rel = format!("shards/{}/{name}", partition.dir());
+            let marker = format!("shard-{}-{name}.json", partition.dir().replace('/', "--"));
+            outputs.push(Output { rel, marker, partition: Some(partition.clone()), inputs });
         }
     }
     // Ledger files: task ledgers in task order, up to LEDGER_ROWS_PER_FILE rows each.
@@ -525,7 +581,7 @@ fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> 
         outputs.push(Output {
             rel: format!("ledger/{name}"),
             marker: format!("ledger-{name}.json"),
-            tier: None,
+            partition: None,
             inputs,
         });
     }
@@ -564,8 +620,9 @@ fn build_manifest(
     let mut ledger = Vec::new();
     let mut tiers: BTreeMap<String, TierSummary> = BTreeMap::new();
     for (o, info) in outputs.iter().zip(written) {
-        match o.tier {
-            Some(tier) => {
+        match &o.partition {
+            Some(partition) => {
+                let tier = partition.tier;
                 let t = tiers.entry(tier.as_str().to_string()).or_default();
                 t.documents += info.rows;
                 t.text_bytes += info.text_bytes;
@@ -573,7 +630,12 @@ fn build_manifest(
                 for (l, n) in &info.licences {
                     *t.licences.entry(l.clone()).or_default() += n;
                 }
-                shards.push(ShardEntry { tier: tier.as_str().to_string(), split: "train".to_string(), file: info });
+                shards.push(ShardEntry {
+                    tier: tier.as_str().to_string(),
+                    licence: partition.licence.clone(),
+                    split: "train".to_string(),
+                    file: info,
+                });
             }
             None => ledger.push(info),
         }
@@ -584,27 +646,41 @@ fn build_manifest(
     if ledger_rows != documents.inputs {
         return Err(Error::Internal(format!("ledger files hold {ledger_rows} rows for {} inputs", documents.inputs)));
     }
+    let mut chars: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in results {
+        *chars.entry(&r.contribution_id).or_default() += r.kept_chars;
+    }
     let mut info: BTreeMap<&str, ContributionSummary> = BTreeMap::new();
     for t in &plan.tasks {
         let (inputs, kept) = per_contribution.get(t.contribution_id.as_str()).copied().unwrap_or_default();
+        let characters = chars.get(t.contribution_id.as_str()).copied().unwrap_or_default();
         info.entry(&t.contribution_id).or_insert_with(|| match &t.contribution {
-            Some(c) => ContributionSummary {
-                id: c.manifest.id.clone(),
-                title: c.manifest.title.clone(),
-                contributor: c.manifest.contributor.clone(),
-                licence: c.manifest.licence.clone(),
-                visibility: format!("{:?}", c.manifest.visibility).to_lowercase(),
-                inputs,
-                kept,
-            },
+            Some(c) => {
+                let decision = plan.licensing.decide_contribution(c);
+                ContributionSummary {
+                    id: c.manifest.id.clone(),
+                    title: c.manifest.title.clone(),
+                    contributor: c.manifest.contributor.clone(),
+                    licence: c.manifest.licence.clone(),
+                    visibility: format!("{:?}", c.manifest.visibility).to_lowercase(),
+                    tier: decision.tier_name().to_string(),
+                    rule: decision.rule,
+                    inputs,
+                    kept,
+                    characters,
+                }
+            }
             None => ContributionSummary {
                 id: t.contribution_id.clone(),
                 title: String::new(),
                 contributor: String::new(),
                 licence: String::new(),
                 visibility: String::new(),
+                tier: "excluded".to_string(),
+                rule: String::new(),
                 inputs,
                 kept,
+                characters,
             },
         });
     }
@@ -613,12 +689,40 @@ fn build_manifest(
         tool: Tool::current(),
         config_hash: plan.config_hash.clone(),
         inputs_fingerprint: plan.inputs_fingerprint.clone(),
+        run_date: plan.licensing.run_date.to_string(),
+        terms_version: plan.licensing.terms.version.clone(),
         documents,
         tiers,
         contributions: info.into_values().collect(),
         shards,
         ledger,
+        attribution: Vec::new(),
     })
+}
+
+/// `attribution/`: one entry per contribution with documents in the output.
+fn write_attribution(plan: &Plan, manifest: &DatasetManifest) -> Result<Vec<FileInfo>> {
+    let decisions: Vec<_> = plan.contributions.iter().map(|c| plan.licensing.decide_contribution(c)).collect();
+    let entries: Vec<crate::licence::attribution::Entry<'_>> = plan
+        .contributions
+        .iter()
+        .zip(&decisions)
+        .map(|(c, decision)| {
+            let summary = manifest.contributions.iter().find(|s| s.id == c.id());
+            crate::licence::attribution::Entry {
+                manifest: &c.manifest,
+                decision,
+                documents: summary.map_or(0, |s| s.kept),
+                characters: summary.map_or(0, |s| s.characters),
+            }
+        })
+        .collect();
+    crate::licence::attribution::write(
+        &plan.output,
+        &entries,
+        &plan.licensing.registry,
+        plan.config.config.shard.zstd_level,
+    )
 }
 
 #[cfg(test)]
@@ -663,7 +767,7 @@ mod tests {
         let config_path = dir.path().join("pipeline.toml");
         std::fs::write(&config_path, "inputs = [\"contributions/*\"]\noutput = \"out\"\n").at(&config_path)?;
         let config = LoadedConfig::load(&config_path)?;
-        let plan = plan(config, None)?;
+        let plan = plan(config, None, false)?;
         let stages: Vec<Box<dyn Stage>> = vec![Box::new(DropMarked)];
         let summary = run(&plan, &stages, RunOptions::default(), &NoopReporter)?;
         let docs = &summary.manifest.documents;

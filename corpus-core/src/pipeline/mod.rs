@@ -11,9 +11,10 @@ pub use executor::{RunOptions, RunSummary, run};
 pub use plan::{Plan, plan};
 pub use reporter::{NoopReporter, Phase, Reporter};
 
-/// The stages a config asks for, in pipeline order: licence → normalize → quality → pii →
-/// dedup → tokenize. None is built yet, so documents pass from ingest straight to the shards;
-/// each stage's issue adds it here.
-pub fn build_stages(_config: &LoadedConfig) -> crate::error::Result<Vec<Box<dyn Stage>>> {
-    Ok(Vec::new())
+/// The stages of a plan, in pipeline order: licence → normalize → quality → pii → dedup →
+/// tokenize. Stages not built yet are absent, so documents pass through them; each stage's
+/// issue adds it here.
+pub fn build_stages(plan: &Plan) -> crate::error::Result<Vec<Box<dyn Stage>>> {
+    let licence = crate::licence::LicenceStage::new(std::sync::Arc::clone(&plan.licensing), &plan.contributions);
+    Ok(vec![Box::new(licence)])
 }

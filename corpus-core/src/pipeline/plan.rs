@@ -10,10 +10,14 @@ use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
 use super::config::LoadedConfig;
-use crate::error::Result;
+use crate::error::{Error, Location, Result};
+use crate::ingest::Contribution;
+use crate::ingest::manifest::Date;
 use crate::ingest::{self, Opened, Task, Work, hex};
 use crate::ledger::LedgerRow;
+use crate::licence::{self, Licensing};
 use crate::stage::DropReason;
+use std::sync::Arc;
 
 /// Everything a run needs, resolved.
 #[derive(Debug)]
@@ -22,6 +26,10 @@ pub struct Plan {
     pub config: LoadedConfig,
     /// Where outputs go.
     pub output: PathBuf,
+    /// The licence registry, terms, withdrawals and run date.
+    pub licensing: Arc<Licensing>,
+    /// Every contribution whose manifest is valid, sorted by id.
+    pub contributions: Vec<Arc<Contribution>>,
     /// Tasks in their fixed order; a task's index names its outputs.
     pub tasks: Vec<Task>,
     /// sha256 of the resolved parameters and every contribution manifest.
@@ -84,9 +92,27 @@ struct InputFile<'a> {
     bytes: u64,
 }
 
-/// Resolves a loaded config into a plan; `output_override` is `--output`.
-pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan> {
+/// Resolves a loaded config into a plan; `output_override` is `--output`. When `resume` is set
+/// and the config pins no `run_date`, the date of the run being resumed is kept, so that a run
+/// resumed after midnight decides licences as it began.
+pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) -> Result<Plan> {
     let output = config.output_dir(output_override)?;
+    let licence = &config.config.licence;
+    let run_date = match &licence.run_date {
+        Some(d) => match (d.date, d.time) {
+            (Some(d), None) => Date { year: d.year, month: d.month, day: d.day },
+            _ => {
+                return Err(Error::config(
+                    Location::file(&config.path).with_field("run_date"),
+                    "`run_date` must be a date like 2026-11-24",
+                ));
+            }
+        },
+        None => resume.then(|| super::executor::previous_run_date(&output)).flatten().unwrap_or_else(licence::today),
+    };
+    let registry_dir = licence.registry.as_deref().map(|r| config.resolve(r));
+    let withdrawals = config.config.withdrawals.as_ref().map(|w| config.resolve(w.get_ref()));
+    let licensing = Arc::new(Licensing::load(registry_dir.as_deref(), withdrawals.as_deref(), run_date)?);
     let mut dirs = BTreeSet::new();
     for i in 0..config.config.inputs.get_ref().len() {
         dirs.extend(expand(&config, i)?);
@@ -95,6 +121,7 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan
     let mut tasks = Vec::new();
     let mut manifests = Vec::new();
     let mut files = Vec::new();
+    let mut contributions: Vec<Arc<Contribution>> = Vec::new();
     for dir in dirs {
         let opened = match ingest::open(&dir) {
             Opened::Valid(c, _) if !seen.insert(c.id().to_string()) => {
@@ -116,6 +143,7 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan
         };
         if let Opened::Valid(c, resolved) = &opened {
             manifests.push((c.id().to_string(), c.manifest_sha256.clone()));
+            contributions.push(Arc::new(c.clone()));
             for f in &resolved.files {
                 files.push((c.id().to_string(), f.rel.clone(), f.size));
             }
@@ -125,6 +153,7 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan
     let config_hash = {
         let mut h = Sha256::new();
         h.update(serde_json::to_vec(&config.hashed()).unwrap_or_default());
+        h.update(format!("\nlicensing {} {run_date}", licensing.fingerprint).as_bytes());
         for (id, sha) in &manifests {
             h.update(format!("\n{id} {sha}").as_bytes());
         }
@@ -136,7 +165,8 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>) -> Result<Plan
         hex(&Sha256::digest(serde_json::to_vec(&list).unwrap_or_default()))
     };
     let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
-    Ok(Plan { config, output, tasks, config_hash, inputs_fingerprint, input_bytes })
+    contributions.sort_by(|a, b| a.id().cmp(b.id()));
+    Ok(Plan { config, output, licensing, contributions, tasks, config_hash, inputs_fingerprint, input_bytes })
 }
 
 impl Plan {

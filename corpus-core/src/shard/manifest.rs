@@ -47,10 +47,16 @@ pub struct ContributionSummary {
     pub licence: String,
     /// `public` or `private` (empty if the manifest was invalid).
     pub visibility: String,
+    /// The tier its licence decision gives (`excluded` if none).
+    pub tier: String,
+    /// The rule of the terms that decided.
+    pub rule: String,
     /// Ledger rows (input records) of this contribution.
     pub inputs: u64,
     /// Of which kept.
     pub kept: u64,
+    /// Characters of the kept documents' text.
+    pub characters: u64,
 }
 
 /// Totals of one output tier.
@@ -71,6 +77,10 @@ pub struct TierSummary {
 pub struct ShardEntry {
     /// Output tier.
     pub tier: String,
+    /// For share-alike shards, the licence the shard is published under (its documents all
+    /// carry it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
     /// `train` (validation splits come with the tokenize/shard stage).
     pub split: String,
     /// Path, size, checksum and counts.
@@ -89,6 +99,10 @@ pub struct DatasetManifest {
     pub config_hash: String,
     /// sha256 of the input file list with sizes.
     pub inputs_fingerprint: String,
+    /// The date the licence terms were applied on (`YYYY-MM-DD`).
+    pub run_date: String,
+    /// The version of `licenses/terms.toml` applied.
+    pub terms_version: String,
     /// Ledger totals: inputs = kept + dropped, drops per `stage/reason`.
     pub documents: LedgerSummary,
     /// Per tier.
@@ -99,6 +113,8 @@ pub struct DatasetManifest {
     pub shards: Vec<ShardEntry>,
     /// Every ledger file.
     pub ledger: Vec<FileInfo>,
+    /// `attribution/ATTRIBUTION.md` and `attribution/attribution.parquet`.
+    pub attribution: Vec<FileInfo>,
 }
 
 impl DatasetManifest {
@@ -138,7 +154,8 @@ pub struct Mismatch {
 /// `progress` is called with the bytes of each file checked.
 pub fn verify(dataset: &Path, manifest: &DatasetManifest, progress: &(dyn Fn(u64) + Sync)) -> Vec<Mismatch> {
     use rayon::prelude::*;
-    let files: Vec<&FileInfo> = manifest.shards.iter().map(|s| &s.file).chain(&manifest.ledger).collect();
+    let files: Vec<&FileInfo> =
+        manifest.shards.iter().map(|s| &s.file).chain(&manifest.ledger).chain(&manifest.attribution).collect();
     files
         .par_iter()
         .filter_map(|info| {
@@ -163,6 +180,9 @@ fn check(path: &Path, info: &FileInfo) -> Option<String> {
     }
     if sha != info.sha256 {
         return Some(format!("sha256 {sha}, manifest says {}", info.sha256));
+    }
+    if path.extension().is_none_or(|e| e != "parquet") {
+        return None;
     }
     let rows = File::open(path)
         .ok()

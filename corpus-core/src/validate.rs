@@ -1,0 +1,461 @@
+//! `corpus validate`: a contributor's check of a contribution directory before submitting it.
+//!
+//! It reads the directory exactly as a run would (same manifest parser, same path rules, same
+//! readers, same licence decision) and reports every problem with its file, line and field,
+//! in words a clerk can act on, plus a hint. Nothing is written.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::Location;
+use crate::ingest::manifest::{self, MANIFEST_FILE, Visibility};
+use crate::ingest::{self, Contribution, IngestConfig, Opened};
+use crate::licence::Licensing;
+use crate::stage::DropReason;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The contribution cannot be accepted as it is.
+    Error,
+    /// Acceptable, but worth a look.
+    Warning,
+}
+
+/// One problem found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code (a ledger reason, or `licence`, `script`).
+    pub code: String,
+    /// File relative to the contribution directory.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: Option<u64>,
+    /// 0-based Parquet row.
+    pub row: Option<u64>,
+    /// Field or key.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    /// `file:line: field `x``.
+    pub fn location(&self) -> String {
+        Location {
+            file: self.file.as_deref().map(PathBuf::from),
+            line: self.line,
+            row: self.row,
+            field: self.field.clone(),
+        }
+        .to_string()
+    }
+}
+
+/// Documents read from one data file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileSummary {
+    /// Path relative to the contribution directory.
+    pub file: String,
+    /// Records that would become documents.
+    pub documents: u64,
+    /// Records that would be dropped.
+    pub bad: u64,
+}
+
+/// The licence decision, as a contributor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LicenceSummary {
+    /// The expression in the manifest.
+    pub expression: String,
+    /// `public`, `public-share-alike`, `restricted` or `excluded`.
+    pub tier: String,
+    /// The rule of the terms that decided.
+    pub rule: String,
+    /// Why.
+    pub because: String,
+}
+
+/// The result for one directory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The directory as given.
+    pub dir: String,
+    /// The contribution id, if the manifest could be read.
+    pub id: Option<String>,
+    /// No error was found.
+    pub valid: bool,
+    /// The licence decision, if the manifest could be read.
+    pub licence: Option<LicenceSummary>,
+    /// Per data file.
+    pub files: Vec<FileSummary>,
+    /// Share of Traditional-only among characters that differ between the scripts, when any
+    /// such character was seen.
+    pub traditional_share: Option<f64>,
+    /// Every problem, errors first in file order.
+    pub findings: Vec<Finding>,
+}
+
+/// Traditional share below which a contribution gets a warning.
+const TRADITIONAL_WARNING: f64 = 0.8;
+
+/// Frequent characters whose Simplified and Traditional forms differ, as (simplified,
+/// traditional). An interim check, written by hand: the normalize stage (issue #5) brings the
+/// OpenCC tables, and this should then use them.
+const SCRIPT_PAIRS: &[(char, char)] = &[
+    ('这', '這'),
+    ('们', '們'),
+    ('说', '說'),
+    ('时', '時'),
+    ('国', '國'),
+    ('会', '會'),
+    ('为', '為'),
+    ('发', '發'),
+    ('对', '對'),
+    ('学', '學'),
+    ('经', '經'),
+    ('过', '過'),
+    ('还', '還'),
+    ('没', '沒'),
+    ('头', '頭'),
+    ('动', '動'),
+    ('问', '問'),
+    ('题', '題'),
+    ('实', '實'),
+    ('现', '現'),
+    ('产', '產'),
+    ('业', '業'),
+    ('开', '開'),
+    ('关', '關'),
+    ('长', '長'),
+    ('东', '東'),
+    ('车', '車'),
+    ('马', '馬'),
+    ('门', '門'),
+    ('见', '見'),
+    ('话', '話'),
+    ('语', '語'),
+    ('读', '讀'),
+    ('书', '書'),
+    ('记', '記'),
+    ('认', '認'),
+    ('让', '讓'),
+    ('请', '請'),
+    ('谢', '謝'),
+    ('爱', '愛'),
+    ('写', '寫'),
+    ('买', '買'),
+    ('卖', '賣'),
+    ('钱', '錢'),
+    ('办', '辦'),
+    ('务', '務'),
+    ('员', '員'),
+    ('电', '電'),
+    ('视', '視'),
+    ('张', '張'),
+    ('从', '從'),
+    ('应', '應'),
+    ('该', '該'),
+    ('华', '華'),
+    ('战', '戰'),
+    ('军', '軍'),
+    ('报', '報'),
+    ('条', '條'),
+    ('规', '規'),
+    ('机', '機'),
+    ('与', '與'),
+];
+
+/// Counts (simplified, traditional) characters of `text` among [`SCRIPT_PAIRS`].
+fn script_counts(text: &str) -> (u64, u64) {
+    let mut counts = (0, 0);
+    for c in text.chars() {
+        for (s, t) in SCRIPT_PAIRS {
+            if c == *s {
+                counts.0 += 1;
+            } else if c == *t {
+                counts.1 += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn hint_for(reason: DropReason, text_field: &str) -> Option<String> {
+    let hint = match reason {
+        DropReason::MalformedJson => {
+            "each line must be one complete JSON object, e.g. {\"id\": \"1\", \"text\": \"…\"}; check for a missing `}` or `\"`"
+        }
+        DropReason::NotAnObject => "each line must be a JSON object `{…}`, not an array, string or number",
+        DropReason::InvalidUtf8 => "save the file as UTF-8 (not Big5 or UTF-16)",
+        DropReason::MissingField => {
+            return Some(format!(
+                "every record needs `{text_field}` (or set `text_field` / `id_field` in contribution.toml to the field your data uses)"
+            ));
+        }
+        DropReason::WrongType => {
+            return Some(format!("`{text_field}` must be a string; ids must be strings or integers"));
+        }
+        DropReason::EmptyText => "remove records without text, or fill them in",
+        DropReason::RecordTooLarge => "split very long documents into several records",
+        DropReason::TruncatedFile => "the compressed file is incomplete: compress it again and re-copy it",
+        DropReason::CorruptParquet => "the Parquet file cannot be read: write it again (pyarrow: pq.write_table)",
+        DropReason::UnknownFileType => {
+            "use .jsonl, .jsonl.gz, .jsonl.zst, .parquet or .txt, or narrow the `files` globs"
+        }
+        DropReason::PathEscapesContribution => {
+            "list files inside this directory, relative to it, e.g. \"data/*.jsonl\"; no `..`, no absolute paths, no symlinks pointing outside"
+        }
+        DropReason::NoMatchingFiles => "check the glob and the file names (globs are relative to this directory)",
+        DropReason::UnreadableFile => "check that the file exists and can be read",
+        _ => return None,
+    };
+    Some(hint.to_string())
+}
+
+/// Validates one contribution directory.
+pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report {
+    let mut report = Report {
+        dir: dir.display().to_string(),
+        id: None,
+        valid: false,
+        licence: None,
+        files: Vec::new(),
+        traditional_share: None,
+        findings: Vec::new(),
+    };
+    let error = |code: &str, location: Location, message: String, hint: Option<String>| Finding {
+        severity: Severity::Error,
+        code: code.to_string(),
+        file: location.file.map(|f| f.display().to_string()),
+        line: location.line,
+        row: location.row,
+        field: location.field,
+        message,
+        hint,
+    };
+    if !dir.is_dir() {
+        report.findings.push(error(
+            "invalid_manifest",
+            Location::default(),
+            format!("{} is not a directory", dir.display()),
+            None,
+        ));
+        return report;
+    }
+    // The manifest: every problem, with line and key.
+    let src = match std::fs::read_to_string(dir.join(MANIFEST_FILE)) {
+        Ok(src) => src,
+        Err(e) => {
+            let hint =
+                "create contribution.toml in this directory: the README's \"For contributors\" section has a template"
+                    .to_string();
+            let message = match e.kind() {
+                std::io::ErrorKind::NotFound => format!("there is no {MANIFEST_FILE} in this directory"),
+                _ => format!("cannot read {MANIFEST_FILE}: {e}"),
+            };
+            report.findings.push(error("invalid_manifest", Location::file(MANIFEST_FILE), message, Some(hint)));
+            return report;
+        }
+    };
+    let parsed = manifest::parse(Path::new(MANIFEST_FILE), &src);
+    let m = match parsed {
+        Ok(m) => m,
+        Err(mut problems) => {
+            problems.sort_by_key(|p| p.location.line);
+            for p in problems {
+                let hint = manifest_hint(&p.message);
+                report.findings.push(error("invalid_manifest", p.location, p.message, hint));
+            }
+            return report;
+        }
+    };
+    report.id = Some(m.id.clone());
+    let contribution = Contribution { dir: dir.to_path_buf(), manifest: m.clone(), manifest_sha256: String::new() };
+    // The licence, and where it would go.
+    let decision = licensing.decide_contribution(&contribution);
+    if decision.tier.is_none() {
+        let line = src.lines().position(|l| l.trim_start().starts_with("licence")).map(|i| i as u64 + 1);
+        let location = Location { file: Some(MANIFEST_FILE.into()), line, row: None, field: Some("licence".into()) };
+        let known: Vec<&str> = licensing.registry.iter().map(|l| l.id.as_str()).collect();
+        let hint = match decision.rule.as_str() {
+            "licence_unknown" | "invalid_expression" => {
+                format!("use a licence id from the registry: {}", known.join(", "))
+            }
+            "agreement_expired" => "the agreement has ended: renew it and update [agreement] expires".to_string(),
+            _ => "this licence cannot enter the corpus; ask the data steward whether another licence is possible"
+                .to_string(),
+        };
+        let message =
+            format!("licence `{}` cannot enter the corpus (rule `{}`): {}", m.licence, decision.rule, decision.because);
+        report.findings.push(error("licence", location, message, Some(hint)));
+    }
+    if m.visibility == Visibility::Private
+        && decision.tier.is_some()
+        && m.agreement.as_ref().is_some_and(|a| a.expires.is_none())
+    {
+        report.findings.push(Finding {
+            severity: Severity::Warning,
+            code: "licence".into(),
+            file: Some(MANIFEST_FILE.into()),
+            line: None,
+            row: None,
+            field: Some("agreement.expires".into()),
+            message: "the agreement has no end date; the data is used until it is withdrawn".into(),
+            hint: None,
+        });
+    }
+    report.licence = Some(LicenceSummary {
+        expression: m.licence.clone(),
+        tier: decision.tier_name().to_string(),
+        rule: decision.rule.clone(),
+        because: decision.because.clone(),
+    });
+    // The files: paths, then every record, read as a run would.
+    let tasks =
+        ingest::plan_tasks(Opened::Valid(contribution.clone(), ingest::paths::resolve(dir, &m.id, &m.files)), cfg);
+    let (mut simplified, mut traditional) = (0u64, 0u64);
+    for task in &tasks {
+        let mut sink = |chunk: ingest::Chunk| -> crate::error::Result<()> {
+            for row in &chunk.quarantined {
+                let reason = row.reason.unwrap_or(DropReason::MalformedJson);
+                if row.field.as_deref() == Some("files") {
+                    // A `files` entry: the place to fix is its line in contribution.toml.
+                    let location = Location::file(MANIFEST_FILE).with_line(row.line.unwrap_or(0)).with_field("files");
+                    let message = row.detail.clone().unwrap_or_else(|| reason.code().to_string());
+                    report.findings.push(error(reason.code(), location, message, hint_for(reason, &m.text_field)));
+                    continue;
+                }
+                let file = row.file.clone().unwrap_or_default();
+                let entry = match report.files.iter_mut().find(|f| f.file == file) {
+                    Some(f) => f,
+                    None => {
+                        report.files.push(FileSummary { file: file.clone(), documents: 0, bad: 0 });
+                        report.files.last_mut().ok_or_else(|| crate::error::Error::Internal("file summary".into()))?
+                    }
+                };
+                entry.bad += 1;
+                // One finding per file and reason: the first bad record names the place.
+                let seen =
+                    report.findings.iter().any(|f| f.file.as_deref() == Some(file.as_str()) && f.code == reason.code());
+                if !seen {
+                    let location =
+                        Location { file: Some(file.into()), line: row.line, row: row.row, field: row.field.clone() };
+                    let message = row.detail.clone().unwrap_or_else(|| reason.code().to_string());
+                    report.findings.push(error(reason.code(), location, message, hint_for(reason, &m.text_field)));
+                }
+            }
+            let batch = &chunk.batch;
+            for i in 0..batch.num_rows() {
+                let file = batch.origin_files().value(i);
+                match report.files.iter_mut().find(|f| f.file == file) {
+                    Some(f) => f.documents += 1,
+                    None => report.files.push(FileSummary { file: file.to_string(), documents: 1, bad: 0 }),
+                }
+                let (s, t) = script_counts(batch.texts().value(i));
+                simplified += s;
+                traditional += t;
+            }
+            Ok(())
+        };
+        if let Err(e) = ingest::read_task(task, cfg, &mut sink) {
+            report.findings.push(error("unreadable_file", Location::default(), e.to_string(), None));
+        }
+    }
+    if simplified + traditional > 0 {
+        let share = traditional as f64 / (simplified + traditional) as f64;
+        report.traditional_share = Some(share);
+        if share < TRADITIONAL_WARNING {
+            report.findings.push(Finding {
+                severity: Severity::Warning,
+                code: "script".into(),
+                file: None,
+                line: None,
+                row: None,
+                field: None,
+                message: format!(
+                    "the text looks mostly Simplified Chinese ({:.0} % Traditional among characters that differ)",
+                    share * 100.0
+                ),
+                hint: Some(
+                    "the corpus is Traditional Chinese (zh-Hant); convert the text or tell the data steward".into(),
+                ),
+            });
+        }
+    }
+    report.valid = !report.findings.iter().any(|f| f.severity == Severity::Error);
+    report
+}
+
+fn manifest_hint(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let unknown = rest.split('`').next().unwrap_or("");
+        // toml lists the expected keys as `a`, `b`, …: suggest the closest.
+        let expected = rest.split("expected one of ").nth(1).unwrap_or("");
+        let closest = expected
+            .split(", ")
+            .map(|k| k.trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .map(|k| (edit_distance(unknown, k), k))
+            .min()
+            .filter(|(d, _)| *d <= 2);
+        Some(match closest {
+            Some((_, k)) => format!("did you mean `{k}`?"),
+            None => {
+                "remove this key or fix its spelling; the keys are listed in schemas/contribution.schema.json".into()
+            }
+        })
+    } else if message.starts_with("missing field") {
+        Some("add this key to contribution.toml (see the README's \"Contributions\" section)".into())
+    } else if message.contains("agreement") {
+        Some("private data needs [agreement] with id = \"…\" and signed = YYYY-MM-DD".into())
+    } else if message.starts_with("invalid type") || message.contains("expected") {
+        Some("check the value's type: text in \"quotes\", dates as 2026-03-01, lists in [brackets]".into())
+    } else {
+        None
+    }
+}
+
+/// Levenshtein distance over characters, for "did you mean" hints on short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean() {
+        assert_eq!(edit_distance("file", "files"), 1);
+        assert_eq!(edit_distance("licnse", "licence"), 2);
+        let hint = manifest_hint("unknown field `licnse`, expected one of `id`, `licence`, `files`");
+        assert_eq!(hint.as_deref(), Some("did you mean `licence`?"));
+        let hint = manifest_hint("unknown field `zzz`, expected one of `id`, `licence`");
+        assert!(hint.is_some_and(|h| h.starts_with("remove this key")));
+    }
+
+    #[test]
+    fn script_counts_tell_the_scripts_apart() {
+        assert_eq!(script_counts("這是臺灣的法規。"), (0, 2));
+        assert_eq!(script_counts("这是中国的规定"), (3, 0));
+        assert_eq!(script_counts("abc 123"), (0, 0));
+    }
+}
