@@ -412,7 +412,7 @@ fn manifest_hint(message: &str) -> Option<String> {
             }
         })
     } else if message.starts_with("missing field") {
-        Some("add this key to contribution.toml (see the README's \"Contributions\" section)".into())
+        Some("add this key to contribution.toml (see the README's \"For contributors\" section)".into())
     } else if message.contains("agreement") {
         Some("private data needs [agreement] with id = \"…\" and signed = YYYY-MM-DD".into())
     } else if message.starts_with("invalid type") || message.contains("expected") {

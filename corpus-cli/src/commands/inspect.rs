@@ -12,21 +12,25 @@ pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitSta
         println!("dataset     {} ({} {}, {})", args.dataset.display(), m.tool.name, m.tool.version, m.format);
         println!("  config    {}", m.config_hash);
         println!("  inputs    {}", m.inputs_fingerprint);
+        println!("  licences  terms {} applied on {}", m.terms_version, m.run_date);
         print_accounting(&m.documents);
         print_tiers(&m);
         println!("  contributions");
         for c in &m.contributions {
+            let decided =
+                if c.rule.is_empty() || c.rule == c.tier { c.tier.clone() } else { format!("{} ({})", c.tier, c.rule) };
             println!(
-                "    {:<24} {:<10} {:<24} {:>8} in {:>8} kept  {}",
-                c.id, c.visibility, c.licence, c.inputs, c.kept, c.title
+                "    {:<24} {:<10} {:<24} {:<40} {:>8} in {:>8} kept  {}",
+                c.id, c.visibility, c.licence, decided, c.inputs, c.kept, c.title
             );
         }
     }
     if args.no_verify {
         return Ok(ExitStatus::Success);
     }
-    let files = m.shards.len() + m.ledger.len();
-    let bytes: u64 = m.shards.iter().map(|s| s.file.bytes).chain(m.ledger.iter().map(|l| l.bytes)).sum();
+    let files = m.shards.len() + m.ledger.len() + m.attribution.len();
+    let bytes: u64 =
+        m.shards.iter().map(|s| s.file.bytes).chain(m.ledger.iter().chain(&m.attribution).map(|l| l.bytes)).sum();
     let mismatches = manifest::verify(&args.dataset, &m, &|_| {});
     if mismatches.is_empty() {
         if !global.quiet {
