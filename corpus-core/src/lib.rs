@@ -45,6 +45,7 @@ pub mod error;
 pub mod ingest;
 pub mod ledger;
 pub mod licence;
+pub mod pii;
 pub mod pipeline;
 pub mod shard;
 pub mod stage;
