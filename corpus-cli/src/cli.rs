@@ -38,6 +38,28 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Check contribution directories before submitting them (exit 1 if one is invalid).
     Validate(ValidateArgs),
+    /// Redact personal data in a JSONL or Parquet file: every field kept, `text` redacted, a
+    /// `pii` list of {type, start, end} added (exit 1 if a record could not be read).
+    Redact(RedactArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// JSONL (plain, .gz, .zst) or Parquet.
+    #[arg(long, short)]
+    pub input: PathBuf,
+    /// JSONL output (.gz / .zst compress it).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// The field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// Keep personal names (the context rules are on by default).
+    #[arg(long)]
+    pub no_names: bool,
+    /// Longest record, in MiB; longer ones are refused.
+    #[arg(long, default_value = "64")]
+    pub max_record_megabytes: NonZeroUsize,
 }
 
 /// How a report is printed.

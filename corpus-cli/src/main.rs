@@ -65,6 +65,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Run(args) => commands::run::run(args, &cli.global),
         Command::Inspect(args) => commands::inspect::inspect(args, &cli.global),
         Command::Validate(args) => commands::validate::validate(args, &cli.global),
+        Command::Redact(args) => commands::redact::redact(args, &cli.global),
     }
 }
 

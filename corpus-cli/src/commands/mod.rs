@@ -1,6 +1,7 @@
 //! One module per subcommand, each `fn(args, &GlobalArgs) -> anyhow::Result<ExitStatus>`.
 
 pub mod inspect;
+pub mod redact;
 pub mod run;
 pub mod validate;
 
@@ -22,6 +23,14 @@ pub fn print_accounting(documents: &corpus_core::ledger::LedgerSummary) {
     let width = documents.dropped_by_reason.keys().map(String::len).max().unwrap_or(0);
     for (reason, n) in &documents.dropped_by_reason {
         println!("    {reason:<width$}  {n:>8}");
+    }
+}
+
+/// Prints the values redacted per PII type, if any.
+pub fn print_pii(manifest: &corpus_core::shard::manifest::DatasetManifest) {
+    if !manifest.pii.is_empty() {
+        let by_type: Vec<String> = manifest.pii.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("  redacted    {}", by_type.join(", "));
     }
 }
 

@@ -5,5 +5,6 @@ mod demo;
 mod determinism;
 mod ingest;
 mod licence;
+mod pii;
 mod util;
 mod validate;

@@ -237,6 +237,19 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// A buffered reader of a JSONL file's decompressed bytes (gzip members concatenated, zstd
+/// frames, or plain), as `kind` says.
+pub fn decompressed(raw: impl Read + 'static, kind: FileKind) -> io::Result<Box<dyn BufRead>> {
+    const BUF: usize = 256 * 1024;
+    Ok(match kind {
+        FileKind::JsonlGzip => {
+            Box::new(BufReader::with_capacity(BUF, flate2::read::MultiGzDecoder::new(BufReader::new(raw))))
+        }
+        FileKind::JsonlZstd => Box::new(BufReader::with_capacity(BUF, zstd::stream::read::Decoder::new(raw)?)),
+        _ => Box::new(BufReader::with_capacity(BUF, raw)),
+    })
+}
+
 pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &mut Emitter<'_>) -> Result<()> {
     let raw = match File::open(&file.abs) {
         Ok(f) => Counting { inner: f, count: out.counter() },
@@ -245,26 +258,19 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
             return out.refuse(id, DropReason::UnreadableFile, None, format!("cannot open: {}", e.kind()), None, None);
         }
     };
-    const BUF: usize = 256 * 1024;
-    let reader: Box<dyn BufRead> = match file.kind {
-        FileKind::JsonlGzip => {
-            Box::new(BufReader::with_capacity(BUF, flate2::read::MultiGzDecoder::new(BufReader::new(raw))))
+    let reader = match decompressed(raw, file.kind) {
+        Ok(r) => r,
+        Err(e) => {
+            let id = out.file_id();
+            return out.refuse(
+                id,
+                DropReason::UnreadableFile,
+                None,
+                format!("cannot start zstd: {}", e.kind()),
+                None,
+                None,
+            );
         }
-        FileKind::JsonlZstd => match zstd::stream::read::Decoder::new(raw) {
-            Ok(d) => Box::new(BufReader::with_capacity(BUF, d)),
-            Err(e) => {
-                let id = out.file_id();
-                return out.refuse(
-                    id,
-                    DropReason::UnreadableFile,
-                    None,
-                    format!("cannot start zstd: {}", e.kind()),
-                    None,
-                    None,
-                );
-            }
-        },
-        _ => Box::new(BufReader::with_capacity(BUF, raw)),
     };
     let m = &c.manifest;
     let mut lines = LineReader::new(reader, cfg.max_record_bytes());

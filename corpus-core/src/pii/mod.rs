@@ -8,6 +8,7 @@
 
 pub mod checks;
 pub mod detect;
+pub mod stream;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -153,8 +154,8 @@ pub struct PiiConfig {
     #[serde(default = "yes")]
     pub person_names: bool,
     /// The placeholder; `{type}` becomes the family (`ID_NUMBER`, `PHONE_NUMBER`, …). It must
-    /// hold no digit, `@` or `.`, so that redacting twice changes nothing.
-    #[serde(default = "default_placeholder")]
+    /// hold `{type}` and no digit, `@` or `.`, so that redacting twice changes nothing.
+    #[serde(default = "default_placeholder", deserialize_with = "placeholder")]
     pub placeholder: String,
 }
 
@@ -164,6 +165,16 @@ fn yes() -> bool {
 
 fn default_placeholder() -> String {
     "|||{type}|||".to_string()
+}
+
+fn placeholder<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    let p = String::deserialize(d)?;
+    if !p.contains("{type}") || p.chars().any(|c| c.is_ascii_digit() || c == '@' || c == '.') {
+        return Err(serde::de::Error::custom(format!(
+            "placeholder `{p}` must contain `{{type}}` and no digit, `@` or `.` (so that redacting twice changes nothing)"
+        )));
+    }
+    Ok(p)
 }
 
 impl Default for PiiConfig {

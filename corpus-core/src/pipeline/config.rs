@@ -10,6 +10,7 @@ use toml::Spanned;
 use crate::error::{Error, Location, Result, line_of, toml_location};
 use crate::ingest::IngestConfig;
 use crate::licence::LicenceConfig;
+use crate::pii::PiiConfig;
 use crate::shard::ShardConfig;
 
 /// A stage table whose stage is not built yet: it accepts no keys, and documents pass through
@@ -42,9 +43,9 @@ pub struct PipelineConfig {
     /// `[quality]` (pending).
     #[serde(default)]
     pub quality: PendingStage,
-    /// `[pii]` (pending).
+    /// `[pii]`.
     #[serde(default)]
-    pub pii: PendingStage,
+    pub pii: PiiConfig,
     /// `[dedup]` (pending).
     #[serde(default)]
     pub dedup: PendingStage,
@@ -63,7 +64,7 @@ pub(crate) struct Hashed<'a> {
     pub ingest: &'a IngestConfig,
     pub normalize: &'a PendingStage,
     pub quality: &'a PendingStage,
-    pub pii: &'a PendingStage,
+    pub pii: &'a PiiConfig,
     pub dedup: &'a PendingStage,
     pub tokenize: &'a PendingStage,
     pub shard: &'a ShardConfig,

@@ -125,6 +125,9 @@ struct TaskResult {
     examples: Vec<(String, String)>,
     /// Characters of the kept documents' text.
     kept_chars: u64,
+    /// Values redacted per PII type, in the kept documents.
+    #[serde(default)]
+    pii: BTreeMap<String, u64>,
 }
 
 const EXAMPLES: usize = 8;
@@ -332,6 +335,7 @@ impl TaskContext<'_> {
         let mut summary = LedgerSummary::default();
         let mut examples = Vec::new();
         let mut kept_chars = 0u64;
+        let mut pii: BTreeMap<String, u64> = BTreeMap::new();
         let mut parts: Vec<PartWriter> = Vec::new();
         let last_stage = self.stages.last().map_or("ingest", |s| s.name());
         tracing::debug!(task = index, what = %task.describe(), "Task started.");
@@ -363,6 +367,12 @@ impl TaskContext<'_> {
                 rows.push(row);
             }
             kept_chars += kept.texts().iter().flatten().map(|t| t.chars().count() as u64).sum::<u64>();
+            if let Some(counts) = kept.record_batch().column_by_name(crate::pii::PII) {
+                for json in counts.as_string::<i32>().iter().flatten() {
+                    let counts: BTreeMap<String, u64> = serde_json::from_str(json).unwrap_or_default();
+                    counts.into_iter().for_each(|(k, v)| *pii.entry(k).or_default() += v);
+                }
+            }
             self.write_parts(&kept, &mut parts, &tmp_dir)?;
             rows.iter().for_each(|r| summary.add(r));
             for r in rows.iter().filter(|r| r.decision == Decision::Dropped) {
@@ -388,6 +398,7 @@ impl TaskContext<'_> {
             ledger: ledger.finish()?,
             examples,
             kept_chars,
+            pii,
         };
         write_atomic(&tmp_dir.join("done.json"), &json(&result)?)?;
         std::fs::rename(&tmp_dir, &final_dir).at(&final_dir)?;
@@ -691,6 +702,13 @@ fn build_manifest(
         inputs_fingerprint: plan.inputs_fingerprint.clone(),
         run_date: plan.licensing.run_date.to_string(),
         terms_version: plan.licensing.terms.version.clone(),
+        pii: {
+            let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+            for r in results {
+                r.pii.iter().for_each(|(k, v)| *totals.entry(k.clone()).or_default() += v);
+            }
+            totals
+        },
         documents,
         tiers,
         contributions: info.into_values().collect(),

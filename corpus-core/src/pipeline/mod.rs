@@ -15,6 +15,12 @@ pub use reporter::{NoopReporter, Phase, Reporter};
 /// tokenize. Stages not built yet are absent, so documents pass through them; each stage's
 /// issue adds it here.
 pub fn build_stages(plan: &Plan) -> crate::error::Result<Vec<Box<dyn Stage>>> {
-    let licence = crate::licence::LicenceStage::new(std::sync::Arc::clone(&plan.licensing), &plan.contributions);
-    Ok(vec![Box::new(licence)])
+    let mut stages: Vec<Box<dyn Stage>> = Vec::new();
+    stages
+        .push(Box::new(crate::licence::LicenceStage::new(std::sync::Arc::clone(&plan.licensing), &plan.contributions)));
+    let pii = &plan.config.config.pii;
+    if pii.enabled {
+        stages.push(Box::new(crate::pii::PiiStage::new(pii)));
+    }
+    Ok(stages)
 }

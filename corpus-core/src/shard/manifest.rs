@@ -103,6 +103,8 @@ pub struct DatasetManifest {
     pub run_date: String,
     /// The version of `licenses/terms.toml` applied.
     pub terms_version: String,
+    /// Values redacted per PII type in the output (counts only, never values).
+    pub pii: BTreeMap<String, u64>,
     /// Ledger totals: inputs = kept + dropped, drops per `stage/reason`.
     pub documents: LedgerSummary,
     /// Per tier.

@@ -1,0 +1,174 @@
+//! `corpus redact`: the PII stage alone over a JSONL (plain, `.gz`, `.zst`) or Parquet file,
+//! streaming. Every field of every record is kept; `text` is redacted and a `pii` field is
+//! added: `[{type, start, end}]` in code points of the *input* text. Output is JSONL, written to
+//! a temp file and renamed, compressed when its name ends in `.gz` or `.zst`.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde_json::{Map, Value};
+
+use super::{Detectors, PiiConfig, counts, redact};
+use crate::error::{Error, IoResultExt, Location, ParquetResultExt, Result};
+use crate::ingest::FileKind;
+use crate::ingest::jsonl::{Line, LineReader, decompressed};
+use crate::shard::tmp_path;
+
+/// What a redaction pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RedactReport {
+    /// Records written.
+    pub records: u64,
+    /// Of which at least one value was redacted.
+    pub redacted: u64,
+    /// Values redacted per type.
+    pub spans: BTreeMap<&'static str, u64>,
+    /// Records that could not be read and were NOT written (they may hold personal data that
+    /// could not be redacted): line (or row) and why.
+    pub refused: Vec<(u64, String)>,
+}
+
+/// Redacts one record: `text` (or `text_field`) replaced, `pii` added. A record without a
+/// string text is written unchanged, with `pii: []`.
+fn redact_record(
+    record: &mut Map<String, Value>,
+    text_field: &str,
+    detectors: &Detectors,
+    cfg: &PiiConfig,
+    report: &mut RedactReport,
+) {
+    let spans = match record.get(text_field).and_then(Value::as_str) {
+        Some(text) => {
+            let spans = detectors.detect(text);
+            if !spans.is_empty() {
+                let redacted = redact(text, &spans, &cfg.placeholder);
+                record.insert(text_field.to_string(), Value::String(redacted));
+                report.redacted += 1;
+                counts(&spans).into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
+            }
+            spans
+        }
+        None => Vec::new(),
+    };
+    record.insert("pii".to_string(), serde_json::to_value(&spans).unwrap_or(Value::Array(Vec::new())));
+    report.records += 1;
+}
+
+/// Redacts `input` into `output`. Lines over `max_record_bytes` or not JSON objects are refused
+/// (listed in the report, not written).
+pub fn redact_file(
+    input: &Path,
+    output: &Path,
+    text_field: &str,
+    cfg: &PiiConfig,
+    max_record_bytes: usize,
+) -> Result<RedactReport> {
+    let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let kind = FileKind::from_name(&name).filter(|k| *k != FileKind::Text).ok_or_else(|| {
+        Error::config(Location::file(input), "--input must be .jsonl, .jsonl.gz, .jsonl.zst or .parquet")
+    })?;
+    let detectors = Detectors::new(cfg.person_names);
+    let tmp = tmp_path(output);
+    let file = File::create(&tmp).at(&tmp)?;
+    let out_name = output.to_string_lossy().to_ascii_lowercase();
+    let mut out = if out_name.ends_with(".gz") {
+        Output::Gzip(flate2::write::GzEncoder::new(BufWriter::new(file), flate2::Compression::default()))
+    } else if out_name.ends_with(".zst") {
+        Output::Zstd(zstd::stream::write::Encoder::new(BufWriter::new(file), 3).at(output)?)
+    } else {
+        Output::Plain(BufWriter::new(file))
+    };
+    let mut report = RedactReport::default();
+    let write = |record: &Map<String, Value>, out: &mut Output| -> Result<()> {
+        let w = out.writer();
+        serde_json::to_writer(&mut *w, record).map_err(|e| Error::Internal(format!("writing JSON: {e}")))?;
+        w.write_all(b"\n").at(&tmp)
+    };
+    if kind == FileKind::Parquet {
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(File::open(input).at(input)?).at(input)?.build().at(input)?;
+        let mut row = 0u64;
+        for batch in reader {
+            let batch = batch.map_err(|e| Error::parquet(input, e.into()))?;
+            let mut buf = Vec::new();
+            let mut json = arrow_json::LineDelimitedWriter::new(&mut buf);
+            json.write(&batch)?;
+            json.finish()?;
+            for line in buf.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                match serde_json::from_slice::<Map<String, Value>>(line) {
+                    Ok(mut record) => {
+                        redact_record(&mut record, text_field, &detectors, cfg, &mut report);
+                        write(&record, &mut out)?;
+                    }
+                    Err(_) => report.refused.push((row, "row not convertible to a JSON object".to_string())),
+                }
+                row += 1;
+            }
+        }
+    } else {
+        let raw = File::open(input).at(input)?;
+        let mut lines = LineReader::new(decompressed(raw, kind).at(input)?, max_record_bytes);
+        let mut number = 0u64;
+        loop {
+            number += 1;
+            let line = match lines.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => {
+                    report.refused.push((number, format!("the stream ends early or is damaged ({})", e.kind())));
+                    break;
+                }
+            };
+            let bytes = match line {
+                Line::TooLong(len) => {
+                    report.refused.push((number, format!("line of {len} bytes, over the record limit")));
+                    continue;
+                }
+                Line::Complete(b) if b.iter().all(u8::is_ascii_whitespace) => continue,
+                Line::Complete(b) => b,
+            };
+            match serde_json::from_slice::<Map<String, Value>>(bytes) {
+                Ok(mut record) => {
+                    redact_record(&mut record, text_field, &detectors, cfg, &mut report);
+                    write(&record, &mut out)?;
+                }
+                // The message names the position, never the content.
+                Err(e) => report.refused.push((number, format!("not a JSON object (column {})", e.column()))),
+            }
+        }
+    }
+    let file = out.finish().at(&tmp)?;
+    file.sync_all().at(&tmp)?;
+    drop(file);
+    std::fs::rename(&tmp, output).at(output)?;
+    Ok(report)
+}
+
+/// The output stream, finished explicitly so that a compression error is not lost on drop.
+enum Output {
+    Plain(BufWriter<File>),
+    Gzip(flate2::write::GzEncoder<BufWriter<File>>),
+    Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+}
+
+impl Output {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Plain(w) => w,
+            Output::Gzip(w) => w,
+            Output::Zstd(w) => w,
+        }
+    }
+
+    fn finish(self) -> std::io::Result<File> {
+        let buffered = match self {
+            Output::Plain(w) => w,
+            Output::Gzip(w) => w.finish()?,
+            Output::Zstd(w) => w.finish()?,
+        };
+        buffered.into_inner().map_err(|e| e.into_error())
+    }
+}
