@@ -39,6 +39,29 @@ const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝郭洪邱曾廖�
 /// character of titles and cue words that often follow a name.
 const NAME_STOP: &str = "於在的是與及和或、，,。電先小女同老醫律議記等君所之為有向至從被將把先生";
 
+/// Characters that never appear in a given name in running text: function words and the
+/// verbs and nouns of legal prose (measured on the laws corpus, where every hit was a word).
+const GIVEN_STOP: &str = "之的或及與於為依受任非執行法評選聘違反登錄檢查規定條項款應得不其他者所以並由於已未曾經請述意見報情列度序式可稱易利用員人機關事務等職議會科專語族治術作部操問詢處理對縣市區鄉鎮院校公司";
+
+/// Surname + first given character pairs that are common words, not names (陳述, 曾任, 方式 …).
+const WORD_BIGRAMS: &[&str] = &[
+    "陳述", "陳明", "陳列", "陳報", "陳情", "陳設", "陳舊", "陳請", "曾經", "曾任", "曾依", "曾受", "曾於", "曾執",
+    "曾違", "曾登", "曾在", "曾為", "曾因", "曾有", "任何", "任職", "任一", "任之", "任評", "任法", "任非", "任期",
+    "任用", "任命", "任務", "任意", "方式", "方法", "方面", "方向", "方案", "方可", "方得", "方為", "程序", "程度",
+    "程式", "許可", "許多", "施術", "施行", "施用", "施工", "施政", "紀錄", "紀律", "紀念", "康檢", "康復", "官或",
+    "官員", "官方", "高於", "高度", "高等", "石油", "金額", "金融", "金錢", "黃金", "林業", "林地", "連續", "連同",
+    "連結", "萬元", "萬一", "章程", "章節", "顧問", "顧客", "陸續", "陸地", "簡易", "簡稱", "簡化", "何種", "何人",
+    "何時", "嚴重", "嚴格", "周邊", "周知", "周年", "白色", "溫度", "洪水", "古蹟", "田地", "馬上", "江河", "葉片",
+    "夏季", "雷射", "藍圖", "余額",
+];
+
+/// Whether a name match is a word of ordinary prose rather than a name.
+fn wordlike(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first_two: String = chars.by_ref().take(2).collect();
+    WORD_BIGRAMS.contains(&first_two.as_str()) || name.chars().skip(1).any(|c| GIVEN_STOP.contains(c))
+}
+
 /// Every detector, compiled once.
 #[derive(Debug)]
 pub struct Detectors {
@@ -95,15 +118,22 @@ impl Detectors {
             bank: re("(?:帳號|帳戶|戶頭|匯款|轉帳|匯入|局號)[^0-9\\n]{0,12}?(?:\\(?[0-9]{3}\\)[- ]?)?([0-9](?:[- ]?[0-9]){9,15})"),
             plate: re("(?:車牌號碼|車牌|車號|牌照號碼|牌照|號牌)[^0-9A-Za-z\\n]{0,6}?([A-Za-z]{2,3}-[0-9]{3,4}|[0-9]{4}-[A-Za-z]{2}|[0-9]{3}-[A-Za-z]{3})"),
             birth: re(&format!(
-                "(?:出生年月日|出生日期|出生於|出生|生日|生於|DOB|[Bb]irthday|[Dd]ate of [Bb]irth)[^0-9〇零一二三四五六七八九十民\\n]{{0,6}}?({date})"
+                "(?:出生年月日|出生日期|出生於|出生|生日|生於|DOB|[Bb]irthday|[Dd]ate of [Bb]irth)[^0-9〇零一二三四五六七八九十民\\n，。；、,;]{{0,6}}?({date})"
             )),
             birth_year: re("(?:民國)?[0-9]{2,3}年次"),
             address: re(&format!("(?:[0-9]{{3}}(?:[0-9]{{2,3}})? ?)?(?:{COUNTIES})(?:\\p{{Han}}{{1,3}}?[區鄉鎮市])?(?:\\p{{Han}}{{1,4}}?[村里](?:{NUM}鄰)?)?{street}")),
             address_cued: re(&format!("(?:地址|住址|住所|戶籍地|通訊處|居住於|住在)[：: ]{{0,2}}({street})")),
+            // Cues need a colon (or a space after 姓名): without one they begin prose
+            // (當事人陳述意見, 檢舉人姓名嚴守秘密). Professions (律師, 醫師 …) are titles only after a full
+            // three-character name; 先生/小姐/女士 are always forms of address.
             name_cued: names.then(|| {
-                re(&format!("(?:姓名|聯絡人|申請人|負責人|收件人|承辦人|當事人|被保險人|立書人)[：: ]{{0,2}}({surname}\\p{{Han}}{{1,2}})"))
+                re(&format!(
+                    "(?:姓名[：: ]{{1,2}}|(?:聯絡人|申請人|負責人|收件人|承辦人|當事人|被保險人|立書人)[：:] ?)({surname}\\p{{Han}}{{1,2}})"
+                ))
             }),
-            name_titled: names.then(|| re(&format!("({surname}\\p{{Han}}{{1,2}})(?:先生|小姐|女士|同學|老師|醫師|律師|議員)"))),
+            name_titled: names.then(|| {
+                re(&format!("({surname}\\p{{Han}}{{1,2}})(?:先生|小姐|女士)|({surname}\\p{{Han}}{{2}})(?:同學|老師|醫師|律師|議員)"))
+            }),
         }
     }
 
@@ -137,7 +167,14 @@ impl Detectors {
             (10..=16).contains(&v.bytes().filter(u8::is_ascii_digit).count())
         });
         self.keyed(&self.plate, t, PiiKind::LicensePlate, &mut found, plate_ok);
-        self.keyed(&self.birth, t, PiiKind::DateOfBirth, &mut found, date_ok);
+        for c in self.birth.captures_iter(t) {
+            // 生於 inside 發生於 / 產生於 is not a birth.
+            let whole = c.get(0).map_or(0, |m| m.start());
+            let after_verb = t[..whole].chars().next_back().is_some_and(|p| "發產衍滋誕".contains(p));
+            if let Some(v) = c.get(1).filter(|v| !after_verb && date_ok(v.as_str())) {
+                found.push((v.start(), v.end(), PiiKind::DateOfBirth));
+            }
+        }
         for m in self.birth_year.find_iter(t) {
             found.push((m.start(), m.end(), PiiKind::DateOfBirth));
         }
@@ -145,15 +182,24 @@ impl Detectors {
             found.push((m.start(), m.end(), PiiKind::TwAddress));
         }
         self.keyed(&self.address_cued, t, PiiKind::TwAddress, &mut found, |_| true);
-        for re in [&self.name_cued, &self.name_titled].into_iter().flatten() {
+        for (re, cued) in [(&self.name_cued, true), (&self.name_titled, false)] {
+            let Some(re) = re else { continue };
             for c in re.captures_iter(t) {
-                if let Some(g) = c.get(1) {
+                if let Some(g) = c.get(1).or_else(|| c.get(2)) {
                     let mut end = g.end();
                     let name = &t[g.start()..end];
                     if name.chars().count() == 3 && name.chars().last().is_some_and(|l| NAME_STOP.contains(l)) {
+                        // After a cue the name may run into the next word: trim it. Before a
+                        // title the name touches the title, so a stop character means no name.
+                        if !cued {
+                            continue;
+                        }
                         end -= name.chars().last().map_or(0, char::len_utf8);
                     }
-                    found.push((g.start(), end, PiiKind::PersonName));
+                    let name = &t[g.start()..end];
+                    if name.chars().count() >= 2 && !wordlike(name) {
+                        found.push((g.start(), end, PiiKind::PersonName));
+                    }
                 }
             }
         }
@@ -499,6 +545,17 @@ mod tests {
         assert_eq!(kinds("聯絡人：陳小明，電話"), [(PiiKind::PersonName, "陳小明".into())]);
         assert_eq!(kinds("請王大華先生出席"), [(PiiKind::PersonName, "王大華".into())]);
         assert!(kinds("陳列館的林業").is_empty());
+        assert!(kinds("予當事人陳述意見之機會").is_empty());
+        assert!(kinds("被選任之律師有下列情形").is_empty());
+        assert!(kinds("二、曾執行律師、法官").is_empty());
+        assert!(kinds("指曾領有律師證書").is_empty());
+        assert!(kinds("指經地方性之律師公會").is_empty());
+        assert!(kinds("檢舉人姓名嚴守秘密").is_empty());
+        assert!(kinds("外國地方議會議員").is_empty());
+        assert_eq!(kinds("申請人：林美華"), [(PiiKind::PersonName, "林美華".into())]);
+        assert_eq!(kinds("由張志明律師代理"), [(PiiKind::PersonName, "張志明".into())]);
+        assert!(kinds("九十八年三月三十一日以前出生，並於九十八年四月三日以前辦妥").is_empty());
+        assert!(kinds("其情形發生於本法中華民國九十二年一月二十二日修正施行前").is_empty());
     }
 
     #[test]

@@ -1,0 +1,43 @@
+//! PII detection throughput on the full laws corpus (89.8 MB of Traditional-Chinese text, 11,547
+//! documents): every detector over every document, one thread. Throughput is in text bytes.
+//!
+//! `cargo bench -p corpus-benches --bench pii`; CI runs it once with `-- --test`.
+
+use std::time::Duration;
+
+use corpus_benches::{jsonl_task, laws_path};
+use corpus_core::ingest::{IngestConfig, read_task};
+use corpus_core::pii::{Detectors, redact};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn pii(c: &mut Criterion) {
+    let mut texts: Vec<String> = Vec::new();
+    read_task(&jsonl_task(&laws_path()), &IngestConfig::default(), &mut |chunk| {
+        texts.extend(chunk.batch.texts().iter().flatten().map(str::to_string));
+        Ok(())
+    })
+    .expect("read the laws corpus");
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let detectors = Detectors::new(true);
+
+    let mut group = c.benchmark_group("pii");
+    group.sample_size(10).measurement_time(Duration::from_secs(30)).throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("detect_all_types_laws", |b| {
+        b.iter(|| texts.iter().map(|t| detectors.detect(t).len()).sum::<usize>());
+    });
+    group.bench_function("detect_and_redact_laws", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| {
+                    let spans = detectors.detect(t);
+                    if spans.is_empty() { t.len() } else { redact(t, &spans, "|||{type}|||").len() }
+                })
+                .sum::<usize>()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pii);
+criterion_main!(benches);
