@@ -114,7 +114,7 @@ impl FileKind {
             Some(FileKind::Jsonl)
         } else if ends(&[".jsonl.gz", ".ndjson.gz"]) {
             Some(FileKind::JsonlGzip)
-        } else if ends(&[".jsonl.zst", ".jsonl.zstd", ".ndjson.zst"]) {
+        } else if ends(&[".jsonl.zst", ".jsonl.zstd", ".ndjson.zst", ".ndjson.zstd"]) {
             Some(FileKind::JsonlZstd)
         } else if ends(&[".parquet"]) {
             Some(FileKind::Parquet)

@@ -82,7 +82,10 @@ impl Withdrawals {
 
     /// The withdrawal that applies to a document on `run_date`, if any.
     pub fn lookup(&self, contribution: &str, doc_id: &str, run_date: Date) -> Option<&Withdrawal> {
-        self.documents.get(doc_id).or_else(|| self.contributions.get(contribution)).filter(|w| w.date <= run_date)
+        // Each list on its own: a document's future withdrawal must not hide its contribution's
+        // withdrawal in force.
+        let document = self.documents.get(doc_id).filter(|w| w.date <= run_date);
+        document.or_else(|| self.contribution(contribution, run_date))
     }
 
     /// Whether a whole contribution is withdrawn on `run_date`.
@@ -120,6 +123,14 @@ mod tests {
         assert!(w.lookup("a", "a/9", D(2026, 9, 30)).is_none());
         assert!(w.lookup("b", "b/1", D(2026, 10, 31)).is_none());
         assert_eq!(w.doc_ids(D(2026, 11, 1)), ["b/1"]);
+    }
+
+    #[test]
+    fn a_future_document_withdrawal_does_not_hide_its_contributions() {
+        let src = "[[withdrawal]]\ncontribution = \"g\"\ndate = 2026-01-01\nreason = \"all\"\n\n\
+                   [[withdrawal]]\ndoc_id = \"g/a\"\ndate = 2027-01-01\nreason = \"later\"\n";
+        let w = Withdrawals::parse(Path::new("w.toml"), src).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(w.lookup("g", "g/a", D(2026, 11, 24)).map(|w| w.reason.as_str()), Some("all"));
     }
 
     #[test]
