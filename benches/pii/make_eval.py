@@ -12,7 +12,7 @@ PII-free); every planted value is synthetic and valid under the real algorithm o
 Record format (one JSON object per line):
 
     {"id": "eval-00001", "text": "…", "spans": [{"type": "TW_MOBILE", "start": 12, "end": 22}],
-     "kind": "positive", "tags": ["TW_MOBILE/dash-4-3-3/half/glued"]}
+     "kind": "positive", "tags": ["TW_MOBILE/dash-4-3-3/half/glued-both"]}
 
 `spans` are sorted, disjoint, in Unicode code points (Python str indices) of `text`, and cover
 the value only, never its keyword. `tags` is informational: one entry per span for positives
@@ -237,7 +237,7 @@ NAME_CONTEXTS = [
     ("姓名：", "，"), ("姓名:", "，"), ("姓名", "、"), ("聯絡人", "，"), ("聯絡人：", "，"),
     ("申請人", "，"), ("申請人：", "；"), ("負責人", "，"), ("收件人：", "，"), ("承辦人", "，"),
     ("當事人", "，"), ("請洽", "先生，"), ("請洽", "小姐，"), ("通知", "女士，"), ("由", "先生"),
-    ("致", "小姐"), ("承辦人：", "（"), ("代理人", "，"), ("姓名：", "（"), ("聯絡人為", "老師，"),
+    ("致", "小姐"), ("承辦人：", "（男），"), ("代理人", "，"), ("姓名：", "（女），"), ("聯絡人為", "老師，"),
 ]
 
 SURNAME_ROMAN = ["chen", "lin", "huang", "chang", "lee", "wang", "wu", "liu", "tsai", "yang", "hsu",
@@ -397,6 +397,18 @@ def sep(rng, glued_share=0.4):
     return rng.choice(["：", "：", ":", " ", "為", "是"])
 
 
+def kw_sep(rng, kw, glued_share=0.4):
+    """kw + separator; a keyword ending in ASCII (ID, ARC No.) never touches the value, one
+    ending in a colon or space takes nothing more."""
+    if kw[-1] in ":： ":
+        return kw
+    if kw[-1] in "為是至於":
+        return kw + rng.choice(["", "", " "])
+    if kw[-1].isascii():
+        return kw + rng.choice([" ", "：", ":"])
+    return kw + sep(rng, glued_share)
+
+
 class Gen:
     def __init__(self, rng):
         self.rng = rng
@@ -438,8 +450,7 @@ class Gen:
         elif form == "no-keyword":
             pre = rng.choice(["持有", "經查", "查詢", "核對", "比對資料"])
         else:
-            kw = rng.choice(keywords)
-            pre = kw + (sep(rng) if kw[-1] not in "D." else rng.choice([" ", "：", ":"]))
+            pre = kw_sep(rng, rng.choice(keywords))
         return pre, apply_width(value, width), post
 
     def ubn(self, form, width):
@@ -463,7 +474,7 @@ class Gen:
         assert ubn_valid(value)
         kw = rng.choice(["統一編號", "統編", "營利事業統一編號", "扣繳單位統一編號", "公司統編", "賣方統編",
                          "商號統一編號", "買受人統編"])
-        return kw + sep(rng), apply_width(value, width), ""
+        return kw_sep(rng, kw), apply_width(value, width), ""
 
     # phones ---------------------------------------------------------------------------------
     def mobile(self, form, width):
@@ -483,7 +494,7 @@ class Gen:
         }[form]
         kw = rng.choice(["手機", "行動電話", "手機號碼", "聯絡電話", "電話", "請撥", "行動", "手機號碼為",
                          "聯絡手機", "來電"])
-        return kw + sep(rng), apply_width(value, width), ""
+        return kw_sep(rng, kw), apply_width(value, width), ""
 
     def landline(self, form, width, ext):
         rng = self.rng
@@ -515,7 +526,7 @@ class Gen:
                       "ext-compact": "ext." + e}[ext]
         kw = rng.choice(["電話", "聯絡電話", "市話", "室內電話", "傳真", "TEL:", "Tel：", "連絡電話", "辦公室電話",
                          "電話號碼"])
-        return kw + (sep(rng) if kw[-1] not in ":：" else rng.choice(["", " "])), value, ""
+        return kw_sep(rng, kw), value, ""
 
     # keyed numbers --------------------------------------------------------------------------
     def nhi(self, form, width):
@@ -526,7 +537,7 @@ class Gen:
         elif form == "space-4-4-4":
             value = f"{value[:4]} {value[4:8]} {value[8:]}"
         kw = rng.choice(["健保卡號", "健保卡卡號", "健保IC卡號", "健保卡號碼", "健保卡號為"])
-        return kw + sep(rng), apply_width(value, width), ""
+        return kw_sep(rng, kw), apply_width(value, width), ""
 
     def passport(self, form, width):
         rng = self.rng
@@ -534,7 +545,7 @@ class Gen:
         if form == "passport-no-en":
             pre = rng.choice(["Passport No. ", "Passport No.", "護照（Passport No.）"])
         else:
-            pre = rng.choice(["護照號碼", "護照號", "中華民國護照號碼", "護照", "持護照", "護照號碼為"]) + sep(rng)
+            pre = kw_sep(rng, rng.choice(["護照號碼", "護照號", "中華民國護照號碼", "護照", "持護照", "護照號碼為"]))
         return pre, apply_width(value, width), ""
 
     def card(self, form, width):
@@ -556,16 +567,15 @@ class Gen:
         assert luhn_valid(num) and card_brand(num) is not None
         if length == 15:
             value = f"{num[:4]} {num[4:10]} {num[10:]}" if rng.random() < 0.6 else f"{num[:4]}-{num[4:10]}-{num[10:]}"
-        elif form == "visa-space":
-            value = " ".join(num[i:i + 4] for i in range(0, 16, 4))
-        elif form == "visa-compact":
-            value = num
+        elif form in ("visa-dash", "visa-space", "visa-compact"):
+            joiner = {"visa-dash": "-", "visa-space": " ", "visa-compact": ""}[form]
+            value = joiner.join(num[i:i + 4] for i in range(0, 16, 4))
         else:
             value = rng.choice(["-", "-", " ", ""]).join(num[i:i + 4] for i in range(0, 16, 4))
         if form == "no-keyword":
             pre, post = rng.choice(["以", "使用", "刷", "授權"]), rng.choice(["付款", "支付", "扣款", ""])
         else:
-            pre = rng.choice(["信用卡號", "卡號", "信用卡卡號", "刷卡卡號", "信用卡號碼", "卡片號碼"]) + sep(rng)
+            pre = kw_sep(rng, rng.choice(["信用卡號", "卡號", "信用卡卡號", "刷卡卡號", "信用卡號碼", "卡片號碼"]))
             post = ""
         return pre, apply_width(value, width), post
 
@@ -575,11 +585,12 @@ class Gen:
             n = rng.randint(10, 16)
             raw = digits(rng, n)
             if re.fullmatch(r"09[0-8][0-9]{7}", raw) or raw.startswith("0000"):
-                continue
+                continue  # mobile- or NHI-shaped
+            if raw[0] == "0" and landline_valid(raw[1:]):
+                continue  # a whole landline number (0229222891)
             if 13 <= n <= 19 and luhn_valid(raw) and card_brand(raw):
                 continue
             break
-        pre_code = ""
         if form == "post-office-7-7":
             value = "000" + digits(rng, 4) + "-" + digits(rng, 7)
             kw = rng.choice(["郵局帳號", "郵局局號帳號", "劃撥帳號", "郵局帳戶"])
@@ -591,13 +602,14 @@ class Gen:
                 value = " ".join(raw[i:i + 4] for i in range(0, n, 4))
             else:
                 value = raw
-            if form == "bank-code-prefix":
-                code = rng.choice(["004", "005", "006", "007", "008", "009", "012", "013", "017", "700", "808",
-                                   "812", "822"])
-                pre_code = rng.choice([f"({code})", f"（{code}）", f"銀行代碼{code}，帳號", f"代碼{code} 帳號："])
             kw = rng.choice(["帳號", "匯款帳號", "匯入帳戶", "轉帳帳號", "銀行帳號", "戶頭", "帳戶號碼", "匯款至",
                              "轉帳至帳號"])
-        pre = kw + (pre_code if pre_code else sep(rng))
+        if form == "bank-code-prefix":
+            code = rng.choice(["004", "005", "006", "007", "008", "009", "012", "013", "017", "700", "808",
+                               "812", "822"])
+            pre = rng.choice([f"{kw}({code})", f"{kw}（{code}）", f"銀行代碼{code}，帳號", f"代碼{code} 帳號："])
+        else:
+            pre = kw_sep(rng, kw)
         return pre, apply_width(value, width), ""
 
     # e-mail / IPs ---------------------------------------------------------------------------
@@ -633,12 +645,12 @@ class Gen:
                          "來信請寄", "e-mail "])
         post = ""
         if form == "angle-brackets":
-            pre, post = kw + rng.choice(["<", "〈", " <"]), rng.choice([">", "〉"])
-            post = ">" if pre.endswith("<") else "〉"
+            opener = rng.choice(["<", "〈", " <"])
+            pre, post = kw + opener, (">" if "<" in opener else "〉")
         elif form == "mailto":
             pre = kw + rng.choice(["mailto:", " mailto:"])
         else:
-            pre = kw + (sep(rng, 0.5) if kw[-1] not in ":： " else "")
+            pre = kw_sep(rng, kw, 0.5)
         return pre, value, post
 
     def ipv4(self, form, width):
@@ -651,7 +663,7 @@ class Gen:
         value = apply_width(str(a), width)
         kw = rng.choice(["IP位址", "來源IP", "登入IP", "連線來源", "伺服器位址", "IP：", "來源位址", "自IP",
                          "用戶端IP", "登入來源"])
-        pre = kw + (sep(rng, 0.5) if kw[-1] != "：" else "")
+        pre = kw_sep(rng, kw, 0.5)
         post = ""
         if form == "with-port":
             post = ":" + str(rng.choice([80, 443, 8080, 22, 3389, 8443]))
@@ -670,7 +682,7 @@ class Gen:
             zero_run = rng.randint(2, 4)
             if form in ("compressed", "bracket-port", "upper", "v4-embedded"):
                 start = rng.randint(2, 5 - (1 if form == "v4-embedded" else 0))
-                for j in range(start, min(start + zero_run, 7)):
+                for j in range(start, min(start + zero_run, 6 if form == "v4-embedded" else 7)):
                     groups[j] = "0"
             groups[7] = format(rng.randrange(1, 0x10000), "x")
             addr = ipaddress.IPv6Address(":".join(groups))
@@ -682,11 +694,20 @@ class Gen:
             value = ":".join(format(int(x, 16), "x") for x in addr.exploded.split(":"))
         elif form == "v4-embedded":
             v4 = ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
-            head = ipaddress.IPv6Address(int(addr) & ~0xFFFFFFFF | 1).compressed.rsplit(":", 1)[0]
-            if head.endswith(":"):
-                head = head[:-1]
-            if not rng.random() < 0.0:
-                value = head + ":" + str(v4) if not head.endswith(":") else head + str(v4)
+            six = [format(int(x, 16), "x") for x in addr.exploded.split(":")[:6]]
+            best, i = (0, 0), 0
+            while i < 6:  # longest run of zero groups (length >= 2) becomes ::
+                j = i
+                while j < 6 and six[j] == "0":
+                    j += 1
+                if j - i > best[1] - best[0] and j - i >= 2:
+                    best = (i, j)
+                i = max(j, i + 1)
+            if best[1] > best[0]:
+                left, right = six[:best[0]], six[best[1]:]
+                value = ":".join(left) + "::" + "".join(g + ":" for g in right) + str(v4)
+            else:
+                value = ":".join(six) + ":" + str(v4)
             assert ipaddress.IPv6Address(value) == addr, (value, addr)
         else:
             value = addr.compressed
@@ -694,7 +715,7 @@ class Gen:
                 value = value.upper()
         value = apply_width(value, width)
         kw = rng.choice(["IPv6位址", "來源IPv6", "IPv6：", "連線位址", "登入來源", "伺服器IPv6位址", "用戶端位址"])
-        pre = kw + (sep(rng, 0.5) if kw[-1] != "：" else "")
+        pre = kw_sep(rng, kw, 0.5)
         post = ""
         if form == "bracket-port":
             pre = rng.choice(["連線至http://[", "網址https://[", "來源["])
@@ -709,6 +730,7 @@ class Gen:
         if county.startswith("臺") and rng.random() < 0.35:
             county = "台" + county[1:]
         road = rng.choice(ROADS)
+        sectioned = road in SECTIONED
         if road.startswith("臺") and rng.random() < 0.4:
             road = "台" + road[1:]
         parts = []
@@ -716,7 +738,7 @@ class Gen:
         if form == "with-village-neighbourhood":
             parts.append(rng.choice(VILLAGES) + str(rng.randint(1, 30)) + "鄰")
         parts.append(road)
-        if road.rstrip("台臺") in SECTIONED or road in SECTIONED:
+        if sectioned:
             if rng.random() < 0.6:
                 parts.append((cn_num(rng.randint(1, 7)) if rng.random() < 0.8 else str(rng.randint(1, 7))) + "段")
         if rng.random() < 0.45:
@@ -774,7 +796,8 @@ class Gen:
             "old-4-2": f"{D}-{L[:2]}",
         }[form]
         kw = rng.choice(["車牌", "車號", "牌照號碼", "車牌號碼", "號牌", "車牌號碼為", "車牌是", "自小客車車號"])
-        return kw + (sep(rng, 0.5) if not kw.endswith(("為", "是")) else ""), apply_width(value, width), ""
+        pre = kw if kw.endswith(("為", "是")) else kw_sep(rng, kw, 0.5)
+        return pre, apply_width(value, width), ""
 
     def birth(self, form, width):
         rng = self.rng
@@ -797,16 +820,16 @@ class Gen:
             "roc-6-digit": f"{roc:02d}{month:02d}{day:02d}" if roc < 100 else f"{roc:03d}{month:02d}{day:02d}",
             "nianci": f"{roc}年次",
         }[form]
-        value = apply_width(value, width) if width != "half" else value
+        value = apply_width(value, width)
         post = ""
         if form == "nianci":
-            pre = rng.choice(["為", "，", "本人", "申請人為", "係"])
+            pre = rng.choice(["為", "屬", "本人", "申請人為", "係"])
         elif rng.random() < 0.2 and form not in ("roc-7-digit", "roc-6-digit"):
-            pre = rng.choice(["於", "係", "，"])
-            post = rng.choice(["出生", "生"])
+            pre = rng.choice(["於", "係", "本人於", "申請人係"])
+            post = rng.choice(["出生，", "生，"])  # never glued on: 出生證 would be a certificate
         else:
             kw = rng.choice(["出生日期", "出生年月日", "生日", "生於", "出生於", "DOB: ", "Birthday: ", "出生日"])
-            pre = kw + (sep(rng, 0.4) if kw[-1] != " " else "")
+            pre = kw_sep(rng, kw)
             if form in ("roc-7-digit", "roc-6-digit"):
                 pre = rng.choice(["出生日期", "出生年月日", "出生日期：", "出生年月日：", "生日："])
         return pre, value, post
@@ -857,7 +880,7 @@ def load_carriers(path):
     for line in raw.decode("utf-8").splitlines():
         doc = json.loads(line)
         for s in re.split("[。\n]", doc["text"]):
-            s = s.strip()
+            s = s.strip().lstrip("，、；：")
             if not 10 <= len(s) <= 80 or s in seen:
                 continue
             seen.add(s)
@@ -900,7 +923,9 @@ def insert(rng, text, spans, protected, clause, mode):
         k = rng.choice(pos)
         ins, off = body, 0
     elif mode == "prefix":
-        k, ins, off = 0, body + "，", 0
+        k, ins, off = 0, body + ("" if body[-1] in "，、；。" else "，"), 0
+    elif text[-1] in "：:，、；":
+        k, ins, off = len(text), body, 0  # the carrier already ends in a separator
     elif mode == "sentence":
         k, ins, off = len(text), "。" + body, 1
     else:
@@ -915,6 +940,11 @@ def insert(rng, text, spans, protected, clause, mode):
     text = text[:k] + ins + text[k:]
     start = k + off + len(pre)
     return text, start, start + len(value), (k, k + len(ins)), mode
+
+
+def close(text):
+    """End the line with 「。」, replacing a trailing separator (never part of a value)."""
+    return text[:-1] + "。" if text[-1] in "，、；：" else text + "。"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1014,7 +1044,7 @@ def neg_clause(rng, cat, gen):
                            "安全檢查", "周末假日", "申請人應檢具", "負責人員", "聯絡人員", "承辦人員", "申請人高雄市政府",
                            "王道精神", "許可證明", "曾經辦理", "周邊設施", "江河水域", "何種方式", "施行細則",
                            "余額不足", "高雄市林園區", "陳情案件", "林務單位", "黃色標誌", "張貼公告", "李樹栽植",
-                           "楊柳植栽", "吳郭魚養殖", "蔡姓不詳"][: 29])
+                           "楊柳植栽", "吳郭魚養殖"])
     if cat == "NEG_DIGIT_RUN":
         while True:
             n = r(10, 17)
@@ -1084,9 +1114,12 @@ def build(laws_path):
                 mode = "suffix"
             text, s, e, region, mode = insert(rng, text, spans, protected, clause, mode)
             protected.append(region)
+            v = clause[1]
+            if not any("\uff01" <= c <= "\uff5e" or c == "\u3000" for c in v):
+                width = "half"  # nothing to widen (Han-only value)
             tag = [t, form + (f"+ext-{ext}" if ext else ""), width]
             spans.append([s, e, t, tag])
-        text += "。"
+        text = close(text)
         spans.sort()
         for s in spans:
             left = text[s[0] - 1] if s[0] > 0 else ""
@@ -1106,7 +1139,7 @@ def build(laws_path):
         decoy = neg_clause(rng, cat, gen)
         mode = rng.choices(["glued", "prefix", "suffix", "sentence"], weights=[35, 20, 30, 15])[0]
         text, _, _, _, _ = insert(rng, carrier, [], [], ("", decoy, ""), mode)
-        records.append({"text": text + "。", "spans": [], "kind": "negative", "tags": [cat]})
+        records.append({"text": close(text), "spans": [], "kind": "negative", "tags": [cat]})
 
     rng.shuffle(records)
     out = []
@@ -1162,7 +1195,7 @@ def validate_value(typ, value, text, start, end):
     if typ == "IPV6":
         return ipaddress.IPv6Address(f).is_global
     if typ == "TW_ADDRESS":
-        return re.search(r"[號樓室]$", f) is not None and re.search(r"(?:路|街|大道)", f) is not None
+        return re.search(r"(?:[號樓室]|樓之[0-9一二三四五六七八九十]+)$", f) is not None and re.search(r"(?:路|街|大道)", f) is not None
     if typ == "LICENSE_PLATE":
         return (re.fullmatch(r"[A-HJ-NP-Z]{3}-?[0-35-9]{4}|[A-HJ-NP-Z]{2}-[0-35-9]{4}|[0-35-9]{4}-[A-HJ-NP-Z]{2}", f)
                 is not None)
@@ -1190,9 +1223,8 @@ def lint(records):
                 problems.append(f"{r['id']}: invalid {s['type']} value {v!r}")
             left = fold(text[s["start"] - 1]) if s["start"] else ""
             right = fold(text[s["end"]]) if s["end"] < len(text) else ""
-            if s["type"] != "PERSON_NAME" and (left.isascii() and left.isalnum() or right.isascii() and right.isalnum()):
-                if not (s["type"] == "TW_ADDRESS"):
-                    problems.append(f"{r['id']}: {s['type']} touches an ASCII letter/digit: {text!r}")
+            if left.isascii() and left.isalnum() or right.isascii() and right.isalnum():
+                problems.append(f"{r['id']}: {s['type']} touches an ASCII letter/digit: {text!r}")
         f = fold(text)
         masked = list(f)
         for s in r["spans"]:
@@ -1235,10 +1267,13 @@ def readme(records, data):
     per_form = Counter()
     per_width = Counter()
     per_ctx = Counter()
+    per_ext = Counter()
     for r in pos:
         for tag in r["tags"]:
             t, form, width, ctx = tag.split("/")
+            form, _, ext = form.partition("+")
             per_form[(t, form)] += 1
+            per_ext[ext or "none"] += 1 if t == "TW_LANDLINE" else 0
             per_width[(t, width)] += 1
             per_ctx[ctx] += 1
     per_k = Counter(len(r["spans"]) for r in pos)
@@ -1247,7 +1282,8 @@ def readme(records, data):
 
     rows_type = "\n".join(
         f"| `{t}` | {FAMILY[t]} | {per_type[t]} | "
-        + ", ".join(f"{w} {per_width[(t, w)]}" for w, _ in WIDTHS[t] if per_width[(t, w)])
+        + (", ".join(f"{w} {per_width[(t, w)]}" for w, _ in WIDTHS[t] if per_width[(t, w)])
+           if t != "PERSON_NAME" else "– (Han only)")
         + " |" for t in TYPES)
     rows_form = "\n".join(
         f"| `{t}` | " + ", ".join(f"{f} {c}" for (tt, f), c in sorted(per_form.items()) if tt == t) + " |" for t in TYPES)
@@ -1258,6 +1294,7 @@ def readme(records, data):
         rows_type=rows_type, rows_form=rows_form, rows_neg=rows_neg,
         glued_both=per_ctx["glued-both"], glued_left=per_ctx["glued-left"], glued_right=per_ctx["glued-right"],
         delimited=per_ctx["delimited"], seed=SEED, laws_sha=LAWS_SHA256,
+        exts=", ".join(f"{e} {c}" for e, c in sorted(per_ext.items()) if c),
     )
 
 
@@ -1308,8 +1345,8 @@ the output of `corpus redact`. Generated by `benches/pii/make_eval.py`; do not e
   「法務部 全國法規資料庫 2024 法規資料（2024-10-11 版）。此開放資料依政府資料開放授權條款
   (Open Government Data License) 進行公眾釋出，使用者於遵守本條款各項規定之前提下，得利用之。
   政府資料開放授權條款：https://data.gov.tw/license」. That text is PII-free (`shared/data/README.md`).
-  Sentences are the pieces of each law's text split on 「。」 and newlines, 10–80 characters, at
-  least 70 % Han, no table drawing; positive lines use only sentences with no Latin letters or
+  Sentences are the pieces of each law's text split on 「。」 and newlines (leading 「，、；：」
+  dropped), 10–80 characters, at least 70 % Han, no table drawing, first occurrence only; positive lines use only sentences with no Latin letters or
   digits and none of the PII keywords (so that no carrier word changes a label).
 * **Every planted value is synthetic**, drawn from `random.Random({seed})` and made valid with the
   real algorithm of its type (check digits, Luhn, IIN and area-code tables). No value was taken
@@ -1356,6 +1393,8 @@ only {glued_right}, delimited {delimited}.
 | type | forms (count) |
 |---|---|
 {rows_form}
+
+Landline extensions (inside the span; tagged `+ext-…` after the form): {exts}.
 
 What the forms mean: IDs are upper case with a keyword (身分證字號, 身份證字號, 居留證號, 統一證號,
 ARC …), `lower-informal` is lower case in informal text (我的身分證是a123456789喔), `no-keyword` a
