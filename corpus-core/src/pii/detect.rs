@@ -79,9 +79,11 @@ pub struct Detectors {
     bank: Regex,
     plate: Regex,
     birth: Regex,
+    birth_after: Regex,
     birth_year: Regex,
     address: Regex,
     address_cued: Regex,
+    address_district: Regex,
     name_cued: Option<Regex>,
     name_titled: Option<Regex>,
 }
@@ -111,18 +113,23 @@ impl Detectors {
             extension: re("^ ?(?:#|分機|轉|ext\\.? ?)[0-9]{1,5}"),
             email: re("[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\\.)+[A-Za-z]{2,}"),
             ipv4: re("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}"),
-            ipv6: re("[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:[0-9]{1,3}(?:\\.[0-9]{1,3}){3})?"),
+            // The whole run of hex digits and colons (with a v4 tail): trimmed and parsed in code.
+            ipv6: re("[0-9A-Fa-f:]{2,}(?:\\.[0-9]{1,3}){0,3}"),
             card: re("[0-9](?:[ -]?[0-9]){12,18}"),
             nhi: re("(?:健保卡號碼|健保卡卡號|健保IC卡號|健保卡號)[^0-9\\n]{0,6}?([0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4})"),
             passport: re("(?:護照號碼|護照號|護照|[Pp]assport(?: ?[Nn]o\\.?| ?[Nn]umber)?)[^0-9A-Za-z\\n]{0,6}?([A-Za-z]{0,2}[0-9]{6,9})"),
             bank: re("(?:帳號|帳戶|戶頭|匯款|轉帳|匯入|局號)[^0-9\\n]{0,12}?(?:\\(?[0-9]{3}\\)[- ]?)?([0-9](?:[- ]?[0-9]){9,15})"),
-            plate: re("(?:車牌號碼|車牌|車號|牌照號碼|牌照|號牌)[^0-9A-Za-z\\n]{0,6}?([A-Za-z]{2,3}-[0-9]{3,4}|[0-9]{4}-[A-Za-z]{2}|[0-9]{3}-[A-Za-z]{3})"),
+            plate: re("(?:車牌號碼|車牌|車號|牌照號碼|牌照|號牌)[^0-9A-Za-z\\n]{0,6}?([A-Za-z]{2,3}-?[0-9]{3,4}|[0-9]{4}-[A-Za-z]{2}|[0-9]{3}-[A-Za-z]{3})"),
             birth: re(&format!(
                 "(?:出生年月日|出生日期|出生於|出生|生日|生於|DOB|[Bb]irthday|[Dd]ate of [Bb]irth)[^0-9〇零一二三四五六七八九十民\\n，。；、,;]{{0,6}}?({date})"
             )),
+            // The birth word may follow the date: 民國55年5月6日出生, 1995/03/28生，
+            birth_after: re(&format!("({date}) ?(?:出生|生(?:[,;、 ]|$))")),
             birth_year: re("(?:民國)?[0-9]{2,3}年次"),
             address: re(&format!("(?:[0-9]{{3}}(?:[0-9]{{2,3}})? ?)?(?:{COUNTIES})(?:\\p{{Han}}{{1,3}}?[區鄉鎮市])?(?:\\p{{Han}}{{1,4}}?[村里](?:{NUM}鄰)?)?{street}")),
             address_cued: re(&format!("(?:地址|住址|住所|戶籍地|通訊處|居住於|住在)[：: ]{{0,2}}({street})")),
+            // Without a county: a district, then a street address down to the house number.
+            address_district: re(&format!("\\p{{Han}}{{1,3}}?[區鄉鎮]{street}")),
             // Cues need a colon (or a space after 姓名): without one they begin prose
             // (當事人陳述意見, 檢舉人姓名嚴守秘密). Professions (律師, 醫師 …) are titles only after a full
             // three-character name; 先生/小姐/女士 are always forms of address.
@@ -175,6 +182,14 @@ impl Detectors {
                 found.push((v.start(), v.end(), PiiKind::DateOfBirth));
             }
         }
+        for c in self.birth_after.captures_iter(t) {
+            // The end of a range (…至六十九年十二月三十一日出生) is a legal condition, not a birthday.
+            let ends_range =
+                |v: &regex::Match<'_>| t[..v.start()].chars().next_back().is_some_and(|p| "至到~～-".contains(p));
+            if let Some(v) = c.get(1).filter(|v| date_ok(v.as_str()) && !ends_range(v)) {
+                found.push((v.start(), v.end(), PiiKind::DateOfBirth));
+            }
+        }
         for m in self.birth_year.find_iter(t) {
             found.push((m.start(), m.end(), PiiKind::DateOfBirth));
         }
@@ -182,6 +197,9 @@ impl Detectors {
             found.push((m.start(), m.end(), PiiKind::TwAddress));
         }
         self.keyed(&self.address_cued, t, PiiKind::TwAddress, &mut found, |_| true);
+        for m in self.address_district.find_iter(t) {
+            found.push((m.start(), m.end(), PiiKind::TwAddress));
+        }
         for (re, cued) in [(&self.name_cued, true), (&self.name_titled, false)] {
             let Some(re) = re else { continue };
             for c in re.captures_iter(t) {
@@ -271,12 +289,21 @@ impl Detectors {
             }
         }
         for m in self.ipv6.find_iter(t) {
+            // The candidate may have taken in what stands before the address (`IPv6:2001:…`,
+            // `位址：2001:…`): trim from the left until it parses.
+            // Cuts are made only after a colon, and the first form that parses decides: a private
+            // address (fd50:8325::1) must not be trimmed into a global one (d50:8325::1).
             let s = m.as_str();
-            if s.matches(':').count() < 2 || !isolated(t, m.start(), m.end(), |c| c.is_ascii_hexdigit() || c == ':') {
-                continue;
-            }
-            if s.parse::<Ipv6Addr>().is_ok_and(global_v6) {
-                found.push((m.start(), m.end(), PiiKind::Ipv6));
+            let parsed = (0..=s.len().min(5)).filter(|&k| k == 0 || s.as_bytes()[k - 1] == b':').find_map(|k| {
+                let rest = s[k..].trim_end_matches(':');
+                let ip = rest.parse::<Ipv6Addr>().ok().filter(|_| rest.matches(':').count() >= 2)?;
+                Some((k, rest.len(), ip))
+            });
+            if let Some((k, len, _)) = parsed.filter(|(_, _, ip)| global_v6(*ip)) {
+                let start = m.start() + k;
+                if !t[start + len..].starts_with(|c: char| c.is_ascii_hexdigit()) {
+                    found.push((start, start + len, PiiKind::Ipv6));
+                }
             }
         }
     }
@@ -510,6 +537,14 @@ mod tests {
         assert!(kinds("內網 192.168.1.1").is_empty());
         assert!(kinds("版本 5.10.0.21").is_empty());
         assert_eq!(kinds("IPv6 2400:cb00:2048:1::c629:d7a2"), [(PiiKind::Ipv6, "2400:cb00:2048:1::c629:d7a2".into())]);
+        assert_eq!(
+            kinds("IPv6:2001:b011:e99d:8ad3:f8e3:96e5:9479:93cb"),
+            [(PiiKind::Ipv6, "2001:b011:e99d:8ad3:f8e3:96e5:9479:93cb".into())]
+        );
+        assert_eq!(kinds("位址：2400:8902::223.185.199.126。"), [(PiiKind::Ipv6, "2400:8902::223.185.199.126".into())]);
+        assert!(kinds("時間12:30:45").is_empty());
+        assert!(kinds("內網fd50:8325::1與fe80::1b95").is_empty());
+        assert!(kinds("文件2001:db8::9e27").is_empty());
         assert_eq!(kinds("卡號4111 1111 1111 1111"), [(PiiKind::CreditCard, "4111 1111 1111 1111".into())]);
         assert!(kinds("ISBN 9789571234567").is_empty());
     }
@@ -528,6 +563,10 @@ mod tests {
         assert_eq!(kinds("生日1996/03/02"), [(PiiKind::DateOfBirth, "1996/03/02".into())]);
         assert!(kinds("中華民國104年7月27日訂定").is_empty());
         assert!(kinds("生日13/45/99").is_empty());
+        assert_eq!(kinds("他於民國55年5月6日出生"), [(PiiKind::DateOfBirth, "民國55年5月6日".into())]);
+        assert_eq!(kinds("1995/03/28生，現居"), [(PiiKind::DateOfBirth, "1995/03/28".into())]);
+        assert!(kinds("民國六十九年一月一日至六十九年十二月三十一日出生，其生母").is_empty());
+        assert_eq!(kinds("車號NNT6712"), [(PiiKind::LicensePlate, "NNT6712".into())]);
     }
 
     #[test]
@@ -541,6 +580,10 @@ mod tests {
             [(PiiKind::TwAddress, "10617台北市大安區羅斯福路四段1號".into())]
         );
         assert!(kinds("臺北市政府位於中山路").is_empty());
+        assert_eq!(
+            kinds("新興區和平東路五段244巷46號19樓"),
+            [(PiiKind::TwAddress, "新興區和平東路五段244巷46號19樓".into())]
+        );
         assert!(kinds("釋字第748號").is_empty());
         assert_eq!(kinds("聯絡人：陳小明，電話"), [(PiiKind::PersonName, "陳小明".into())]);
         assert_eq!(kinds("請王大華先生出席"), [(PiiKind::PersonName, "王大華".into())]);
