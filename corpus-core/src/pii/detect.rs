@@ -114,7 +114,7 @@ impl Detectors {
             email: re("[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\\.)+[A-Za-z]{2,}"),
             ipv4: re("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}"),
             // The whole run of hex digits and colons (with a v4 tail): trimmed and parsed in code.
-            ipv6: re("[0-9A-Fa-f:]{2,}(?:\\.[0-9]{1,3}){0,3}"),
+            ipv6: re("[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:]*(?:\\.[0-9]{1,3}){0,3}"),
             card: re("[0-9](?:[ -]?[0-9]){12,18}"),
             nhi: re("(?:健保卡號碼|健保卡卡號|健保IC卡號|健保卡號)[^0-9\\n]{0,6}?([0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4})"),
             passport: re("(?:護照號碼|護照號|護照|[Pp]assport(?: ?[Nn]o\\.?| ?[Nn]umber)?)[^0-9A-Za-z\\n]{0,6}?([A-Za-z]{0,2}[0-9]{6,9})"),
@@ -124,9 +124,11 @@ impl Detectors {
                 "(?:出生年月日|出生日期|出生於|出生|生日|生於|DOB|[Bb]irthday|[Dd]ate of [Bb]irth)[^0-9〇零一二三四五六七八九十民\\n，。；、,;]{{0,6}}?({date})"
             )),
             // The birth word may follow the date: 民國55年5月6日出生, 1995/03/28生，
-            birth_after: re(&format!("({date}) ?(?:出生|生(?:[,;、 ]|$))")),
+            birth_after: re(&format!("({date}) ?$")),
             birth_year: re("(?:民國)?[0-9]{2,3}年次"),
-            address: re(&format!("(?:[0-9]{{3}}(?:[0-9]{{2,3}})? ?)?(?:{COUNTIES})(?:\\p{{Han}}{{1,3}}?[區鄉鎮市])?(?:\\p{{Han}}{{1,4}}?[村里](?:{NUM}鄰)?)?{street}")),
+            // Found by its county (a literal the regex engine searches with SIMD); a postal
+            // code before it is taken in code.
+            address: re(&format!("(?:{COUNTIES})(?:\\p{{Han}}{{1,3}}?[區鄉鎮市])?(?:\\p{{Han}}{{1,4}}?[村里](?:{NUM}鄰)?)?{street}")),
             address_cued: re(&format!("(?:地址|住址|住所|戶籍地|通訊處|居住於|住在)[：: ]{{0,2}}({street})")),
             // Without a county: a district, then a street address down to the house number.
             address_district: re(&format!("\\p{{Han}}{{1,3}}?[區鄉鎮]{street}")),
@@ -182,22 +184,41 @@ impl Detectors {
                 found.push((v.start(), v.end(), PiiKind::DateOfBirth));
             }
         }
-        for c in self.birth_after.captures_iter(t) {
-            // The end of a range (…至六十九年十二月三十一日出生) is a legal condition, not a birthday.
-            let ends_range =
-                |v: &regex::Match<'_>| t[..v.start()].chars().next_back().is_some_and(|p| "至到~～-".contains(p));
-            if let Some(v) = c.get(1).filter(|v| date_ok(v.as_str()) && !ends_range(v)) {
-                found.push((v.start(), v.end(), PiiKind::DateOfBirth));
+        // The birth word after the date (民國55年5月6日出生, 1995/03/28生，): from each 生, look
+        // back for a date ending right there. The end of a range (…至六十九年十二月三十一日出生)
+        // is a legal condition, not a birthday.
+        for (at, _) in t.match_indices('生') {
+            let word_end = at + '生'.len_utf8();
+            let after_born = t[..at].ends_with('出');
+            let is_birth = after_born || t[word_end..].starts_with([',', ';', '、', ' ']) || word_end == t.len();
+            if !is_birth {
+                continue;
+            }
+            let date_end = if after_born { at - '出'.len_utf8() } else { at };
+            let from = t[..date_end].char_indices().rev().nth(24).map_or(0, |(i, _)| i);
+            let window = t[from..date_end].trim_end_matches(' ');
+            if let Some(v) = self.birth_after.captures(window).and_then(|c| c.get(1)) {
+                let (start, end) = (from + v.start(), from + v.end());
+                let ends_range = t[..start].chars().next_back().is_some_and(|p| "至到~～-".contains(p));
+                if date_ok(v.as_str()) && !ends_range {
+                    found.push((start, end, PiiKind::DateOfBirth));
+                }
             }
         }
         for m in self.birth_year.find_iter(t) {
             found.push((m.start(), m.end(), PiiKind::DateOfBirth));
         }
         for m in self.address.find_iter(t) {
-            found.push((m.start(), m.end(), PiiKind::TwAddress));
+            // A postal code (3, 5 or 6 digits, maybe a space) just before the county is part of it.
+            let before = t[..m.start()].trim_end_matches(' ');
+            let digits = before.len() - before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let lone = !before[..before.len() - digits].ends_with(|c: char| c.is_ascii_digit());
+            let start = if matches!(digits, 3 | 5 | 6) && lone { before.len() - digits } else { m.start() };
+            found.push((start, m.end(), PiiKind::TwAddress));
         }
         self.keyed(&self.address_cued, t, PiiKind::TwAddress, &mut found, |_| true);
-        for m in self.address_district.find_iter(t) {
+        let maybe_street = t.contains('號') && (t.contains('路') || t.contains('街') || t.contains("大道"));
+        for m in self.address_district.find_iter(t).take_while(|_| maybe_street) {
             found.push((m.start(), m.end(), PiiKind::TwAddress));
         }
         for (re, cued) in [(&self.name_cued, true), (&self.name_titled, false)] {
@@ -226,6 +247,9 @@ impl Detectors {
 
     /// National IDs and resident certificates.
     fn ids(&self, t: &str, found: &mut Vec<(usize, usize, PiiKind)>) {
+        if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return; // Most Chinese text has no ASCII letter (full-width ones are folded).
+        }
         for m in self.ids.find_iter(t) {
             if !isolated(t, m.start(), m.end(), |c| c.is_ascii_alphanumeric()) {
                 continue;
@@ -287,6 +311,9 @@ impl Detectors {
             {
                 found.push((m.start(), m.end(), PiiKind::Ipv4));
             }
+        }
+        if memchr::memchr(b':', t.as_bytes()).is_none() {
+            return;
         }
         for m in self.ipv6.find_iter(t) {
             // The candidate may have taken in what stands before the address (`IPv6:2001:…`,
