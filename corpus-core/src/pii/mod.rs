@@ -236,20 +236,22 @@ impl Stage for PiiStage {
     }
 
     fn process(&self, batch: DocBatch) -> Result<Processed> {
+        use rayon::prelude::*;
         let texts = batch.texts();
-        let mut redacted: Vec<String> = Vec::with_capacity(batch.num_rows());
-        let mut pii: Vec<Option<String>> = Vec::with_capacity(batch.num_rows());
-        for text in texts.iter() {
-            let text = text.unwrap_or_default();
-            let spans = self.detectors.detect(text);
-            if spans.is_empty() {
-                redacted.push(text.to_string());
-                pii.push(None);
-            } else {
-                redacted.push(redact(text, &spans, &self.placeholder));
-                pii.push(serde_json::to_string(&counts(&spans)).ok());
-            }
-        }
+        // Documents are independent: spread them over the caller's rayon pool (this stage owns
+        // no threads); `collect` keeps their order, so output bytes do not change.
+        let (redacted, pii): (Vec<String>, Vec<Option<String>>) = (0..batch.num_rows())
+            .into_par_iter()
+            .map(|i| {
+                let text = texts.value(i);
+                let spans = self.detectors.detect(text);
+                if spans.is_empty() {
+                    (text.to_string(), None)
+                } else {
+                    (redact(text, &spans, &self.placeholder), serde_json::to_string(&counts(&spans)).ok())
+                }
+            })
+            .unzip();
         let text: ArrayRef = Arc::new(StringArray::from(redacted));
         let pii: ArrayRef = Arc::new(StringArray::from(pii));
         let batch = batch.with_column(TEXT, text)?.with_column(PII, pii)?;
