@@ -21,7 +21,10 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     assert_eq!(m["tiers"]["public"]["documents"], 136);
     assert_eq!(m["tiers"]["restricted"]["licences"]["LicenseRef-TW-SAITD-1.0"], 16);
     // The fictional contact in memo 16 is redacted: name, phone (with extension), e-mail.
-    assert_eq!((m["pii"]["PERSON_NAME"].as_u64(), m["pii"]["TW_LANDLINE"].as_u64(), m["pii"]["EMAIL"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (m["pii"]["PERSON_NAME"].as_u64(), m["pii"]["TW_LANDLINE"].as_u64(), m["pii"]["EMAIL"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
     assert!(out.join("shards/public/train-00000-of-00001.parquet").exists());
     assert!(out.join("shards/restricted/train-00000-of-00001.parquet").exists());
     let public = shard_docs(&out.join("shards/public/train-00000-of-00001.parquet"));
@@ -31,7 +34,11 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     let restricted = shard_docs(&out.join("shards/restricted/train-00000-of-00001.parquet"));
     assert!(restricted.iter().all(|(id, _)| id.starts_with("agency-memos/")), "only private data is restricted");
     let memo = restricted.iter().find(|(id, _)| id == "agency-memos/memo-2026-016").expect("memo 16");
-    assert!(memo.1.contains("聯絡人：|||PERSON_NAME|||，電話|||PHONE_NUMBER|||，電子郵件|||EMAIL_ADDRESS|||"), "{}", memo.1);
+    assert!(
+        memo.1.contains("聯絡人：|||PERSON_NAME|||，電話|||PHONE_NUMBER|||，電子郵件|||EMAIL_ADDRESS|||"),
+        "{}",
+        memo.1
+    );
     assert!(public.iter().all(|(id, _)| !id.starts_with("agency-memos/")), "private data never reaches a public shard");
     assert!(!out.join(".work").exists(), "work dir left behind");
 
