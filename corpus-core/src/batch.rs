@@ -364,16 +364,6 @@ impl DocBatchBuilder {
     }
 }
 
-/// Sum of the text bytes of a batch.
-pub fn text_bytes(batch: &DocBatch) -> u64 {
-    let texts = batch.texts();
-    let offsets = texts.value_offsets();
-    match (offsets.first(), offsets.last()) {
-        (Some(first), Some(last)) => (*last - *first) as u64,
-        _ => 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,7 +382,6 @@ mod tests {
         assert_eq!(batch.num_rows(), 2);
         assert_eq!(batch.doc_ids().value(1), "c/2");
         assert_eq!(batch.tiers().value(0), "public");
-        assert_eq!(text_bytes(&batch), 15);
         assert!(b.is_empty());
     }
 

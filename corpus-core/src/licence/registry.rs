@@ -200,13 +200,6 @@ impl Registry {
         Self::parse(Path::new("licenses"), EMBEDDED)
     }
 
-    /// Reads every `*.toml` in `dir`.
-    pub fn load(dir: &Path) -> Result<Self> {
-        let files = read_dir_toml(dir)?;
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
-        Self::parse(dir, &borrowed)
-    }
-
     /// A licence by registry id.
     pub fn get(&self, id: &str) -> Option<&Licence> {
         self.licences.get(id)
