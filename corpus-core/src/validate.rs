@@ -98,6 +98,8 @@ pub struct Report {
     /// Share of Traditional-only among characters that differ between the scripts, when any
     /// such character was seen.
     pub traditional_share: Option<f64>,
+    /// Personal data the pipeline would redact, per type: counts only, never values.
+    pub pii: std::collections::BTreeMap<String, u64>,
     /// Every problem, errors first in file order.
     pub findings: Vec<Finding>,
 }
@@ -228,6 +230,7 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
         licence: None,
         files: Vec::new(),
         traditional_share: None,
+        pii: std::collections::BTreeMap::new(),
         findings: Vec::new(),
     };
     let error = |code: &str, location: Location, message: String, hint: Option<String>| Finding {
@@ -321,6 +324,7 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
     let tasks =
         ingest::plan_tasks(Opened::Valid(contribution.clone(), ingest::paths::resolve(dir, &m.id, &m.files)), cfg);
     let (mut simplified, mut traditional) = (0u64, 0u64);
+    let detectors = crate::pii::Detectors::new(true);
     for task in &tasks {
         let mut sink = |chunk: ingest::Chunk| -> crate::error::Result<()> {
             for row in &chunk.quarantined {
@@ -358,9 +362,13 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
                     Some(f) => f.documents += 1,
                     None => report.files.push(FileSummary { file: file.to_string(), documents: 1, bad: 0 }),
                 }
-                let (s, t) = script_counts(batch.texts().value(i));
+                let text = batch.texts().value(i);
+                let (s, t) = script_counts(text);
                 simplified += s;
                 traditional += t;
+                for span in detectors.detect(text) {
+                    *report.pii.entry(span.kind.name().to_string()).or_default() += 1;
+                }
             }
             Ok(())
         };

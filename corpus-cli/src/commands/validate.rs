@@ -35,6 +35,10 @@ fn print_text(reports: &[Report]) {
             let plural = if f.documents == 1 { "" } else { "s" };
             println!("  file      {}: {} document{plural}{bad}", f.file, f.documents);
         }
+        if !r.pii.is_empty() {
+            let by_type: Vec<String> = r.pii.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            println!("  pii       {} (counts only; the pipeline redacts them)", by_type.join(", "));
+        }
         if let Some(share) = r.traditional_share {
             println!(
                 "  script    {:.0} % Traditional (among characters that differ between the scripts)",

@@ -93,6 +93,21 @@ fn json_output_for_a_contributors_ci() {
 }
 
 #[test]
+fn pii_is_counted_never_shown() {
+    let (o, text) = validate_in(&repo(), &["--format", "json", "fixtures/demo/contributions/agency-memos"]);
+    assert_exit(&o, 0);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let pii = &json["contributions"][0]["pii"];
+    assert_eq!(
+        (pii["EMAIL"].as_u64(), pii["TW_LANDLINE"].as_u64(), pii["PERSON_NAME"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
+    for value in ["open-data@example.gov.tw", "2345-6789", "王小明"] {
+        assert!(!text.contains(value), "{value} in validate's output");
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_exit(&run(&["validate"]), 2);
     assert_exit(&run(&["validate", "--format", "yaml", "x"]), 2);
