@@ -324,6 +324,8 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
     let tasks =
         ingest::plan_tasks(Opened::Valid(contribution.clone(), ingest::paths::resolve(dir, &m.id, &m.files)), cfg);
     let (mut simplified, mut traditional) = (0u64, 0u64);
+    // Index of each file's summary: a contribution may hold thousands of .txt files.
+    let mut file_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let detectors = crate::pii::Detectors::new(true);
     for task in &tasks {
         let mut sink = |chunk: ingest::Chunk| -> crate::error::Result<()> {
@@ -337,14 +339,11 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
                     continue;
                 }
                 let file = row.file.clone().unwrap_or_default();
-                let entry = match report.files.iter_mut().find(|f| f.file == file) {
-                    Some(f) => f,
-                    None => {
-                        report.files.push(FileSummary { file: file.clone(), documents: 0, bad: 0 });
-                        report.files.last_mut().ok_or_else(|| crate::error::Error::Internal("file summary".into()))?
-                    }
-                };
-                entry.bad += 1;
+                let at = *file_index.entry(file.clone()).or_insert_with(|| {
+                    report.files.push(FileSummary { file: file.clone(), documents: 0, bad: 0 });
+                    report.files.len() - 1
+                });
+                report.files[at].bad += 1;
                 // One finding per file and reason: the first bad record names the place.
                 let seen =
                     report.findings.iter().any(|f| f.file.as_deref() == Some(file.as_str()) && f.code == reason.code());
@@ -358,10 +357,15 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
             let batch = &chunk.batch;
             for i in 0..batch.num_rows() {
                 let file = batch.origin_files().value(i);
-                match report.files.iter_mut().find(|f| f.file == file) {
-                    Some(f) => f.documents += 1,
-                    None => report.files.push(FileSummary { file: file.to_string(), documents: 1, bad: 0 }),
-                }
+                let at = match file_index.get(file) {
+                    Some(&at) => at,
+                    None => {
+                        report.files.push(FileSummary { file: file.to_string(), documents: 0, bad: 0 });
+                        file_index.insert(file.to_string(), report.files.len() - 1);
+                        report.files.len() - 1
+                    }
+                };
+                report.files[at].documents += 1;
                 let text = batch.texts().value(i);
                 let (s, t) = script_counts(text);
                 simplified += s;

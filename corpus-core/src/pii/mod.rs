@@ -240,21 +240,32 @@ impl Stage for PiiStage {
         let texts = batch.texts();
         // Documents are independent: spread them over the caller's rayon pool (this stage owns
         // no threads); `collect` keeps their order, so output bytes do not change.
-        let (redacted, pii): (Vec<String>, Vec<Option<String>>) = (0..batch.num_rows())
+        // Only documents with personal data get a new text; most have none and are not copied.
+        let found: Vec<Option<(String, String)>> = (0..batch.num_rows())
             .into_par_iter()
             .map(|i| {
                 let text = texts.value(i);
                 let spans = self.detectors.detect(text);
-                if spans.is_empty() {
-                    (text.to_string(), None)
-                } else {
-                    (redact(text, &spans, &self.placeholder), serde_json::to_string(&counts(&spans)).ok())
-                }
+                (!spans.is_empty()).then(|| {
+                    (
+                        redact(text, &spans, &self.placeholder),
+                        serde_json::to_string(&counts(&spans)).unwrap_or_default(),
+                    )
+                })
             })
-            .unzip();
-        let text: ArrayRef = Arc::new(StringArray::from(redacted));
-        let pii: ArrayRef = Arc::new(StringArray::from(pii));
-        let batch = batch.with_column(TEXT, text)?.with_column(PII, pii)?;
+            .collect();
+        let pii: ArrayRef =
+            Arc::new(found.iter().map(|f| f.as_ref().map(|(_, c)| c.as_str())).collect::<StringArray>());
+        let mut batch = batch.with_column(PII, pii)?;
+        if found.iter().any(Option::is_some) {
+            let texts = batch.texts();
+            let text: StringArray = found
+                .iter()
+                .enumerate()
+                .map(|(i, f)| Some(f.as_ref().map_or(texts.value(i), |(t, _)| t.as_str())))
+                .collect();
+            batch = batch.with_column(TEXT, Arc::new(text))?;
+        }
         Ok(Processed { verdicts: vec![Verdict::Keep; batch.num_rows()], batch })
     }
 }
