@@ -1,6 +1,8 @@
 //! Shared helpers for the benches: locating the shared corpus and building a one-file
 //! contribution around it without copying it.
 
+pub mod quality;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -53,11 +53,39 @@ pub enum DropReason {
     Withdrawn,
     /// The unified terms exclude the document's licence (the detail names the rule).
     LicenceExcluded,
+    /// The document's language is not in `[normalize.language] keep` (the detail names it).
+    LanguageExcluded,
+    /// The document's script is one `[normalize.script]` drops (the detail gives the Simplified share).
+    ScriptExcluded,
+    /// Quality: fewer characters than `[quality] min_chars`.
+    TooShort,
+    /// Quality: more characters than `[quality] max_chars`.
+    TooLong,
+    /// Quality: CJK characters are too small a share of the text's units.
+    LowCjkShare,
+    /// Quality: too many of the lines (or of their characters) repeat an earlier line.
+    DuplicateLines,
+    /// Quality: too many of the paragraphs (or of their characters) repeat an earlier paragraph.
+    DuplicateParagraphs,
+    /// Quality: the most frequent character 2-, 3- or 4-gram covers too much of the text.
+    RepeatedNgrams,
+    /// Quality: symbols (arrows, boxes, emoji, `#|*=~`…) are too large a share of the characters.
+    TooManySymbols,
+    /// Quality: punctuation is too large, or too small, a share of the characters.
+    PunctuationRatio,
+    /// Quality: too few of the text's characters are in lines ending in sentence punctuation.
+    UnterminatedLines,
+    /// Quality: too much of the text is in lines with boilerplate phrases (版權所有, 隱私權政策, cookie …).
+    Boilerplate,
+    /// Quality: too many replacement characters or mojibake sequences (text decoded with the wrong encoding).
+    Mojibake,
+    /// Quality: jieba word statistics look unlike language (mostly one-character words, or no function words).
+    WordStats,
 }
 
 impl DropReason {
     /// Every reason, in declaration order (for docs and schema checks).
-    pub const ALL: [DropReason; 17] = [
+    pub const ALL: [DropReason; 31] = [
         DropReason::InvalidManifest,
         DropReason::DuplicateContribution,
         DropReason::PathEscapesContribution,
@@ -75,6 +103,20 @@ impl DropReason {
         DropReason::RecordTooLarge,
         DropReason::Withdrawn,
         DropReason::LicenceExcluded,
+        DropReason::LanguageExcluded,
+        DropReason::ScriptExcluded,
+        DropReason::TooShort,
+        DropReason::TooLong,
+        DropReason::LowCjkShare,
+        DropReason::DuplicateLines,
+        DropReason::DuplicateParagraphs,
+        DropReason::RepeatedNgrams,
+        DropReason::TooManySymbols,
+        DropReason::PunctuationRatio,
+        DropReason::UnterminatedLines,
+        DropReason::Boilerplate,
+        DropReason::Mojibake,
+        DropReason::WordStats,
     ];
 
     /// The stable code, as stored in the ledger.
@@ -97,6 +139,20 @@ impl DropReason {
             DropReason::RecordTooLarge => "record_too_large",
             DropReason::Withdrawn => "withdrawn",
             DropReason::LicenceExcluded => "licence_excluded",
+            DropReason::LanguageExcluded => "language_excluded",
+            DropReason::ScriptExcluded => "script_excluded",
+            DropReason::TooShort => "too_short",
+            DropReason::TooLong => "too_long",
+            DropReason::LowCjkShare => "low_cjk_share",
+            DropReason::DuplicateLines => "duplicate_lines",
+            DropReason::DuplicateParagraphs => "duplicate_paragraphs",
+            DropReason::RepeatedNgrams => "repeated_ngrams",
+            DropReason::TooManySymbols => "too_many_symbols",
+            DropReason::PunctuationRatio => "punctuation_ratio",
+            DropReason::UnterminatedLines => "unterminated_lines",
+            DropReason::Boilerplate => "boilerplate",
+            DropReason::Mojibake => "mojibake",
+            DropReason::WordStats => "word_stats",
         }
     }
 }

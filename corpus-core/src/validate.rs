@@ -107,86 +107,11 @@ pub struct Report {
 /// Traditional share below which a contribution gets a warning.
 const TRADITIONAL_WARNING: f64 = 0.8;
 
-/// Frequent characters whose Simplified and Traditional forms differ, as (simplified,
-/// traditional). An interim check, written by hand: the normalize stage (issue #5) brings the
-/// OpenCC tables, and this should then use them.
-const SCRIPT_PAIRS: &[(char, char)] = &[
-    ('这', '這'),
-    ('们', '們'),
-    ('说', '說'),
-    ('时', '時'),
-    ('国', '國'),
-    ('会', '會'),
-    ('为', '為'),
-    ('发', '發'),
-    ('对', '對'),
-    ('学', '學'),
-    ('经', '經'),
-    ('过', '過'),
-    ('还', '還'),
-    ('没', '沒'),
-    ('头', '頭'),
-    ('动', '動'),
-    ('问', '問'),
-    ('题', '題'),
-    ('实', '實'),
-    ('现', '現'),
-    ('产', '產'),
-    ('业', '業'),
-    ('开', '開'),
-    ('关', '關'),
-    ('长', '長'),
-    ('东', '東'),
-    ('车', '車'),
-    ('马', '馬'),
-    ('门', '門'),
-    ('见', '見'),
-    ('话', '話'),
-    ('语', '語'),
-    ('读', '讀'),
-    ('书', '書'),
-    ('记', '記'),
-    ('认', '認'),
-    ('让', '讓'),
-    ('请', '請'),
-    ('谢', '謝'),
-    ('爱', '愛'),
-    ('写', '寫'),
-    ('买', '買'),
-    ('卖', '賣'),
-    ('钱', '錢'),
-    ('办', '辦'),
-    ('务', '務'),
-    ('员', '員'),
-    ('电', '電'),
-    ('视', '視'),
-    ('张', '張'),
-    ('从', '從'),
-    ('应', '應'),
-    ('该', '該'),
-    ('华', '華'),
-    ('战', '戰'),
-    ('军', '軍'),
-    ('报', '報'),
-    ('条', '條'),
-    ('规', '規'),
-    ('机', '機'),
-    ('与', '與'),
-];
-
-/// Counts (simplified, traditional) characters of `text` among [`SCRIPT_PAIRS`].
+/// Counts (Simplified-only, Traditional-only) characters of `text`, from the OpenCC tables the
+/// normalize stage uses.
 fn script_counts(text: &str) -> (u64, u64) {
-    let mut counts = (0, 0);
-    for c in text.chars() {
-        for (s, t) in SCRIPT_PAIRS {
-            if c == *s {
-                counts.0 += 1;
-            } else if c == *t {
-                counts.1 += 1;
-            }
-        }
-    }
-    counts
+    let n = crate::normalize::script::ScriptTables::get().count(text);
+    (u64::from(n.simplified), u64::from(n.traditional))
 }
 
 fn hint_for(reason: DropReason, text_field: &str) -> Option<String> {
@@ -466,8 +391,8 @@ mod tests {
 
     #[test]
     fn script_counts_tell_the_scripts_apart() {
-        assert_eq!(script_counts("這是臺灣的法規。"), (0, 2));
-        assert_eq!(script_counts("这是中国的规定"), (3, 0));
+        assert_eq!(script_counts("這是臺灣的法規。"), (0, 4));
+        assert_eq!(script_counts("这是中国的规定"), (3, 0)); // 这 国 规; 的 and 定 are shared
         assert_eq!(script_counts("abc 123"), (0, 0));
     }
 }

@@ -2,7 +2,7 @@
 
 use corpus_core::shard::manifest::{self, DatasetManifest};
 
-use super::{human_bytes, print_accounting, print_pii, print_tiers};
+use super::{human_bytes, print_accounting, print_pii, print_text, print_tiers};
 use crate::ExitStatus;
 use crate::cli::{GlobalArgs, InspectArgs};
 
@@ -14,6 +14,7 @@ pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitSta
         println!("  inputs    {}", m.inputs_fingerprint);
         println!("  licences  terms {} applied on {}", m.terms_version, m.run_date);
         print_accounting(&m.documents);
+        print_text(&m);
         print_pii(&m);
         print_tiers(&m);
         println!("  contributions");

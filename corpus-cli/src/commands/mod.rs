@@ -34,6 +34,20 @@ pub fn print_pii(manifest: &corpus_core::shard::manifest::DatasetManifest) {
     }
 }
 
+/// Prints the output's languages and scripts, and what normalization changed, if it ran.
+pub fn print_text(manifest: &corpus_core::shard::manifest::DatasetManifest) {
+    let t = &manifest.text;
+    let join = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+    };
+    if !t.script.is_empty() {
+        println!("  text        lang: {}; script: {}", join(&t.lang), join(&t.script));
+    }
+    if !t.changes.is_empty() {
+        println!("  normalized  {}", join(&t.changes));
+    }
+}
+
 /// Prints one line per tier.
 pub fn print_tiers(manifest: &corpus_core::shard::manifest::DatasetManifest) {
     for (tier, t) in &manifest.tiers {

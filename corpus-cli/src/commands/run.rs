@@ -5,7 +5,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use corpus_core::pipeline::{self, LoadedConfig, RunOptions};
 
-use super::{human_bytes, print_accounting, print_pii, print_tiers};
+use super::{human_bytes, print_accounting, print_pii, print_text, print_tiers};
 use crate::ExitStatus;
 use crate::cli::{GlobalArgs, RunArgs};
 use crate::progress::Bars;
@@ -52,6 +52,7 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     for example in &summary.examples {
         println!("      e.g. {example}");
     }
+    print_text(m);
     print_pii(m);
     print_tiers(m);
     println!("  output      {}", summary.output.display());

@@ -13,12 +13,17 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     let o = run(&["run", &demo_config(), "--output", out.to_str().expect("utf8")]);
     assert_exit(&o, 0);
     let text = stdout(&o);
-    assert!(text.contains("154 in = 152 kept + 2 dropped"), "{text}");
+    assert!(text.contains("162 in = 157 kept + 5 dropped"), "{text}");
     assert!(text.contains("ingest/malformed_json"), "{text}");
     assert!(text.contains("letters.jsonl.gz:7"), "{text}");
+    for reason in ["normalize/language_excluded", "quality/duplicate_lines", "quality/unterminated_lines"] {
+        assert!(text.contains(reason), "{reason}: {text}");
+    }
     let m = manifest(&out);
-    assert_eq!(m["documents"]["inputs"], 154);
-    assert_eq!(m["tiers"]["public"]["documents"], 136);
+    assert_eq!(m["documents"]["inputs"], 162);
+    assert_eq!(m["tiers"]["public"]["documents"], 141);
+    assert_eq!((m["text"]["script"]["hans"].as_u64(), m["text"]["changes"]["converted"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(m["text"]["lang"]["zh"], 157);
     assert_eq!(m["tiers"]["restricted"]["licences"]["LicenseRef-TW-SAITD-1.0"], 16);
     // The fictional contact in memo 16 is redacted: name, phone (with extension), e-mail.
     assert_eq!(
@@ -28,7 +33,21 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     assert!(out.join("shards/public/train-00000-of-00001.parquet").exists());
     assert!(out.join("shards/restricted/train-00000-of-00001.parquet").exists());
     let public = shard_docs(&out.join("shards/public/train-00000-of-00001.parquet"));
-    assert_eq!(public.len(), 136);
+    assert_eq!(public.len(), 141);
+    // Simplified posts are converted to Taiwan-standard Traditional; the mixed post keeps its
+    // English; full-width digits fold, CRLF runs become one paragraph break, U+3000 a space.
+    let doc = |id: &str| public.iter().find(|(i, _)| i == id).map(|(_, t)| t.as_str()).unwrap_or_default();
+    assert!(
+        doc("citizen-essays/forum-1").starts_with("我上週末去了士林夜市，人很多，但是小吃真的很好吃。推薦"),
+        "{}",
+        doc("citizen-essays/forum-1")
+    );
+    assert!(doc("citizen-essays/forum-3").contains("The speaker explained gradient descent"));
+    assert_eq!(
+        doc("citizen-essays/forum-4"),
+        "第1次參加社區志工活動，心得分享如下：\n\n活動時間為上午9點至12點，共有30位志工。 大家一起整理公園步道，也幫忙長輩搬運物資。"
+    );
+    assert!(doc("citizen-essays/forum-8").starts_with("社區花園今年種了番茄和九層塔，收成很好。"));
     let law = public.iter().find(|(id, _)| id == "moj-laws/moj-law/zh-Hant/A0010073").expect("a law by its record id");
     assert!(law.1.starts_with("監察院監察委員行署組織條例\n\n第 1 條"), "{}", &law.1[..60]);
     let restricted = shard_docs(&out.join("shards/restricted/train-00000-of-00001.parquet"));
@@ -43,8 +62,8 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     assert!(!out.join(".work").exists(), "work dir left behind");
 
     let rows = ledger(&out);
-    assert_eq!(rows.len(), 154);
-    assert_eq!(rows.iter().filter(|r| r.decision == "kept").count(), 152);
+    assert_eq!(rows.len(), 162);
+    assert_eq!(rows.iter().filter(|r| r.decision == "kept").count(), 157);
 
     let i = run(&["inspect", out.to_str().expect("utf8")]);
     assert_exit(&i, 0);

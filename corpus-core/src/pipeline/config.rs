@@ -10,7 +10,9 @@ use toml::Spanned;
 use crate::error::{Error, Location, Result, line_of, toml_location};
 use crate::ingest::IngestConfig;
 use crate::licence::LicenceConfig;
+use crate::normalize::NormalizeConfig;
 use crate::pii::PiiConfig;
+use crate::quality::QualityConfig;
 use crate::shard::ShardConfig;
 
 /// A stage table whose stage is not built yet: it accepts no keys, and documents pass through
@@ -37,12 +39,12 @@ pub struct PipelineConfig {
     /// `[licence]`.
     #[serde(default)]
     pub licence: LicenceConfig,
-    /// `[normalize]` (pending).
+    /// `[normalize]`.
     #[serde(default)]
-    pub normalize: PendingStage,
-    /// `[quality]` (pending).
+    pub normalize: NormalizeConfig,
+    /// `[quality]`.
     #[serde(default)]
-    pub quality: PendingStage,
+    pub quality: QualityConfig,
     /// `[pii]`.
     #[serde(default)]
     pub pii: PiiConfig,
@@ -62,8 +64,8 @@ pub struct PipelineConfig {
 #[derive(Debug, Serialize)]
 pub(crate) struct Hashed<'a> {
     pub ingest: &'a IngestConfig,
-    pub normalize: &'a PendingStage,
-    pub quality: &'a PendingStage,
+    pub normalize: &'a NormalizeConfig,
+    pub quality: &'a QualityConfig,
     pub pii: &'a PiiConfig,
     pub dedup: &'a PendingStage,
     pub tokenize: &'a PendingStage,

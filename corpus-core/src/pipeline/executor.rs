@@ -34,6 +34,7 @@ use crate::error::{Error, IoResultExt, Location, Result};
 use crate::ingest::manifest::Date;
 use crate::ingest::{self, Task};
 use crate::ledger::{Decision, LedgerRow, LedgerSummary, ledger_schema, rows_to_batch};
+use crate::shard::manifest::TextTotals;
 use crate::shard::manifest::{
     ContributionSummary, DatasetManifest, FORMAT, MANIFEST_FILE, ShardEntry, TierSummary, Tool,
 };
@@ -128,6 +129,9 @@ struct TaskResult {
     /// Values redacted per PII type, in the kept documents.
     #[serde(default)]
     pii: BTreeMap<String, u64>,
+    /// Kept documents per language and per script, and normalization changes summed.
+    #[serde(default)]
+    text: TextTotals,
 }
 
 const EXAMPLES: usize = 8;
@@ -336,6 +340,7 @@ impl TaskContext<'_> {
         let mut examples = Vec::new();
         let mut kept_chars = 0u64;
         let mut pii: BTreeMap<String, u64> = BTreeMap::new();
+        let mut text = TextTotals::default();
         let mut parts: Vec<PartWriter> = Vec::new();
         let last_stage = self.stages.last().map_or("ingest", |s| s.name());
         tracing::debug!(task = index, what = %task.describe(), "Task started.");
@@ -373,6 +378,7 @@ impl TaskContext<'_> {
                     counts.into_iter().for_each(|(k, v)| *pii.entry(k).or_default() += v);
                 }
             }
+            text.add_batch(&kept);
             self.write_parts(&kept, &mut parts, &tmp_dir)?;
             rows.iter().for_each(|r| summary.add(r));
             for r in rows.iter().filter(|r| r.decision == Decision::Dropped) {
@@ -399,6 +405,7 @@ impl TaskContext<'_> {
             examples,
             kept_chars,
             pii,
+            text,
         };
         write_atomic(&tmp_dir.join("done.json"), &json(&result)?)?;
         std::fs::rename(&tmp_dir, &final_dir).at(&final_dir)?;
@@ -707,6 +714,11 @@ fn build_manifest(
             for r in results {
                 r.pii.iter().for_each(|(k, v)| *totals.entry(k.clone()).or_default() += v);
             }
+            totals
+        },
+        text: {
+            let mut totals = TextTotals::default();
+            results.iter().for_each(|r| totals.merge(&r.text));
             totals
         },
         documents,

@@ -18,7 +18,14 @@ pub fn build_stages(plan: &Plan) -> crate::error::Result<Vec<Box<dyn Stage>>> {
     let mut stages: Vec<Box<dyn Stage>> = Vec::new();
     stages
         .push(Box::new(crate::licence::LicenceStage::new(std::sync::Arc::clone(&plan.licensing), &plan.contributions)));
-    let pii = &plan.config.config.pii;
+    let config = &plan.config.config;
+    if config.normalize.enabled {
+        stages.push(Box::new(crate::normalize::NormalizeStage::new(&config.normalize)));
+    }
+    if config.quality.enabled {
+        stages.push(Box::new(crate::quality::QualityStage::new(&config.quality)?));
+    }
+    let pii = &config.pii;
     if pii.enabled {
         stages.push(Box::new(crate::pii::PiiStage::new(pii)));
     }

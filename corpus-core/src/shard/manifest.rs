@@ -12,6 +12,46 @@ use super::{FileInfo, sha256_file};
 use crate::error::{Error, IoResultExt, Result};
 use crate::ledger::LedgerSummary;
 
+/// The normalize stage's totals over the output documents (empty when it did not run).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextTotals {
+    /// Documents per `lang`.
+    pub lang: BTreeMap<String, u64>,
+    /// Documents per `script` (as found, before conversion).
+    pub script: BTreeMap<String, u64>,
+    /// The `normalize` column's counts, summed (`converted` is the documents converted to
+    /// Traditional).
+    pub changes: BTreeMap<String, u64>,
+}
+
+impl TextTotals {
+    /// Adds the kept documents of `batch`.
+    pub fn add_batch(&mut self, batch: &crate::batch::DocBatch) {
+        use arrow_array::cast::AsArray;
+        let rb = batch.record_batch();
+        for (column, into) in [(crate::normalize::LANG, &mut self.lang), (crate::normalize::SCRIPT, &mut self.script)] {
+            if let Some(values) = rb.column_by_name(column) {
+                values.as_string::<i32>().iter().flatten().for_each(|v| *into.entry(v.to_string()).or_default() += 1);
+            }
+        }
+        if let Some(changes) = rb.column_by_name(crate::normalize::NORMALIZE) {
+            for json in changes.as_string::<i32>().iter().flatten() {
+                let counts: BTreeMap<String, u64> = serde_json::from_str(json).unwrap_or_default();
+                counts.into_iter().for_each(|(k, v)| *self.changes.entry(k).or_default() += v);
+            }
+        }
+    }
+
+    /// Adds `other`.
+    pub fn merge(&mut self, other: &TextTotals) {
+        for (into, from) in
+            [(&mut self.lang, &other.lang), (&mut self.script, &other.script), (&mut self.changes, &other.changes)]
+        {
+            from.iter().for_each(|(k, v)| *into.entry(k.clone()).or_default() += v);
+        }
+    }
+}
+
 /// The manifest's file name in a dataset directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
@@ -105,6 +145,9 @@ pub struct DatasetManifest {
     pub terms_version: String,
     /// Values redacted per PII type in the output (counts only, never values).
     pub pii: BTreeMap<String, u64>,
+    /// Output documents per language and script, and what normalization changed in them.
+    #[serde(default)]
+    pub text: TextTotals,
     /// Ledger totals: inputs = kept + dropped, drops per `stage/reason`.
     pub documents: LedgerSummary,
     /// Per tier.
