@@ -5,18 +5,12 @@
 
 use std::time::Duration;
 
-use corpus_benches::{jsonl_task, laws_path};
-use corpus_core::ingest::{IngestConfig, read_task};
+use corpus_benches::laws_texts;
 use corpus_core::pii::{Detectors, redact};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn pii(c: &mut Criterion) {
-    let mut texts: Vec<String> = Vec::new();
-    read_task(&jsonl_task(&laws_path()), &IngestConfig::default(), &mut |chunk| {
-        texts.extend(chunk.batch.texts().iter().flatten().map(str::to_string));
-        Ok(())
-    })
-    .expect("read the laws corpus");
+    let texts = laws_texts();
     let bytes: usize = texts.iter().map(String::len).sum();
     let detectors = Detectors::new(true);
 

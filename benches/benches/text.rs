@@ -2,7 +2,7 @@
 //! Traditional-Chinese text, 11,547 documents), one thread, in text bytes:
 //!
 //! * `normalize` — the text rules alone;
-//! * `script` — Han / Simplified-only / Traditional-only counts;
+//! * `script` — the census pass: Han / Simplified-only / Traditional-only counts and letter units;
 //! * `normalize_stage` — the whole normalize stage per document (rules, language, script);
 //! * `quality` — every quality signal and rule with the defaults (jieba word signals off);
 //! * `quality_words` — the same with `words = true` (jieba on the first 1,000 characters);
@@ -12,8 +12,7 @@
 
 use std::time::Duration;
 
-use corpus_benches::{jsonl_task, laws_path};
-use corpus_core::ingest::{IngestConfig, read_task};
+use corpus_benches::laws_texts;
 use corpus_core::normalize::script::ScriptTables;
 use corpus_core::normalize::text::{TextRules, normalize_into};
 use corpus_core::normalize::{NormalizeConfig, NormalizeStage};
@@ -21,12 +20,7 @@ use corpus_core::quality::{QualityConfig, QualityStage};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn text(c: &mut Criterion) {
-    let mut texts: Vec<String> = Vec::new();
-    read_task(&jsonl_task(&laws_path()), &IngestConfig::default(), &mut |chunk| {
-        texts.extend(chunk.batch.texts().iter().flatten().map(str::to_string));
-        Ok(())
-    })
-    .expect("read the laws corpus");
+    let texts = laws_texts();
     let bytes: usize = texts.iter().map(String::len).sum();
     let rules = TextRules::default();
     let tables = ScriptTables::get();

@@ -34,3 +34,18 @@ pub fn jsonl_task(path: &Path) -> Task {
         input_bytes: size,
     }
 }
+
+/// Every document text of the laws corpus, read the way the pipeline reads it.
+pub fn laws_texts() -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    corpus_core::ingest::read_task(
+        &jsonl_task(&laws_path()),
+        &corpus_core::ingest::IngestConfig::default(),
+        &mut |chunk| {
+            texts.extend(chunk.batch.texts().iter().flatten().map(str::to_string));
+            Ok(())
+        },
+    )
+    .expect("read the laws corpus");
+    texts
+}

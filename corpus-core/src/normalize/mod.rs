@@ -122,9 +122,9 @@ impl NormalizeStage {
         let script = counts.script(&self.cfg.script);
         let mut verdict = Verdict::Keep;
         if out.is_empty() {
-            verdict = drop(DropReason::EmptyText, "nothing left after normalization".to_string());
+            verdict = drop_for(DropReason::EmptyText, "nothing left after normalization".to_string());
         } else if !self.cfg.language.keeps(lang) {
-            verdict = drop(DropReason::LanguageExcluded, format!("language {lang}"));
+            verdict = drop_for(DropReason::LanguageExcluded, format!("language {lang}"));
         } else if lang == "zh" {
             let action = match script {
                 Script::Hans => self.cfg.script.hans,
@@ -140,7 +140,7 @@ impl NormalizeStage {
                 ScriptAction::Drop => {
                     let detail =
                         format!("script {}, Simplified share {:.2}", script.as_str(), counts.simplified_share());
-                    verdict = drop(DropReason::ScriptExcluded, detail);
+                    verdict = drop_for(DropReason::ScriptExcluded, detail);
                 }
             }
         }
@@ -148,7 +148,7 @@ impl NormalizeStage {
     }
 }
 
-fn drop(reason: DropReason, detail: String) -> Verdict {
+fn drop_for(reason: DropReason, detail: String) -> Verdict {
     Verdict::Drop { reason, detail: Some(detail) }
 }
 

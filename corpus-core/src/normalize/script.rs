@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// OpenCC STCharacters.txt and TSCharacters.txt, as opencc-fmmseg 0.13.0 ships them (see
 /// `data/opencc/README.md` for why a copy).
 const ST_CHARACTERS: &str = include_str!("../../data/opencc/STCharacters.txt");
-const TS_CHARACTERS: &str = include_str!("../../data/opencc/TSCharacters.txt");
+pub(crate) const TS_CHARACTERS: &str = include_str!("../../data/opencc/TSCharacters.txt");
 
 /// A document's script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -219,15 +219,7 @@ impl ScriptTables {
 
     /// Counts the Han, Simplified-only and Traditional-only characters of `text`.
     pub fn count(&self, text: &str) -> ScriptCounts {
-        let mut n = ScriptCounts::default();
-        for c in text.chars() {
-            if is_han(c) {
-                n.han += 1;
-                n.simplified += u32::from(self.simplified_only.contains(c));
-                n.traditional += u32::from(self.traditional_only.contains(c));
-            }
-        }
-        n
+        self.census(text).0
     }
 }
 

@@ -13,9 +13,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::normalize::script::is_han;
-
-const TS_CHARACTERS: &str = include_str!("../../data/opencc/TSCharacters.txt");
+use crate::normalize::script::{TS_CHARACTERS, is_han};
 
 /// Function words of written Chinese (Traditional and Simplified forms): text in any register,
 /// laws included, uses some; keyword lists, menus and random characters rarely do.
