@@ -38,6 +38,9 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Check contribution directories before submitting them (exit 1 if one is invalid).
     Validate(ValidateArgs),
+    /// Remove exact and near duplicates (MinHash LSH) from JSONL or Parquet files: writes the
+    /// kept documents as Parquet shards, `clusters.parquet`, the ledger and an LSH index.
+    Dedup(DedupArgs),
     /// Redact personal data in a JSONL or Parquet file: every field kept, `text` redacted, a
     /// `pii` list of {type, start, end} added (exit 1 if a record could not be read).
     Redact(RedactArgs),
@@ -98,6 +101,56 @@ pub struct RunArgs {
     /// Stop at the first bad record (exit 1) instead of recording it in the ledger.
     #[arg(long)]
     pub strict: bool,
+    /// A previous release (dataset directory): drop documents that duplicate what it released,
+    /// using its saved LSH index (its text is not read).
+    #[arg(long, value_name = "DATASET")]
+    pub against: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// JSONL (plain, .gz, .zst), Parquet or .txt files.
+    #[arg(long, short, required = true, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// The output directory.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Estimated Jaccard similarity at or above which documents are near-duplicates.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// Shingle length (characters, or words with --words).
+    #[arg(long, default_value_t = 5)]
+    pub ngram: usize,
+    /// Shingle jieba words instead of characters.
+    #[arg(long)]
+    pub words: bool,
+    /// Registers of the MinHash signature.
+    #[arg(long, default_value_t = 128)]
+    pub num_perm: usize,
+    /// LSH bands (default: derived from --threshold); rows = num_perm / bands.
+    #[arg(long)]
+    pub bands: Option<usize>,
+    /// Memory for the signature buffers, in MiB.
+    #[arg(long, default_value_t = 1024)]
+    pub memory_megabytes: usize,
+    /// Near-duplicates only: no exact-hash pass.
+    #[arg(long)]
+    pub no_exact: bool,
+    /// The field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// The field holding the record id (doc ids become `input/<id>`).
+    #[arg(long)]
+    pub id_field: Option<String>,
+    /// A previous `corpus dedup` or `corpus run` output to deduplicate against.
+    #[arg(long, value_name = "DATASET")]
+    pub against: Option<PathBuf>,
+    /// Worker threads (default: one per core). Output bytes do not depend on it.
+    #[arg(long, short = 'j')]
+    pub threads: Option<NonZeroUsize>,
+    /// Continue an interrupted run.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 #[derive(Debug, Args)]

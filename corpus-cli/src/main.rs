@@ -66,6 +66,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Inspect(args) => commands::inspect::inspect(args, &cli.global),
         Command::Validate(args) => commands::validate::validate(args, &cli.global),
         Command::Redact(args) => commands::redact::redact(args, &cli.global),
+        Command::Dedup(args) => commands::dedup::dedup(args, &cli.global),
     }
 }
 

@@ -36,6 +36,7 @@ impl Reporter for Bars {
         }
         let template = match phase {
             Phase::Read => "{prefix:>14} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            Phase::Dedup => "{prefix:>14} [{bar:30}] {pos}/{len} steps {elapsed}",
             Phase::Write => "{prefix:>14} [{bar:30}] {pos}/{len} files {elapsed}",
         };
         let style = ProgressStyle::with_template(template)

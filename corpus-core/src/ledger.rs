@@ -61,6 +61,9 @@ pub struct LedgerRow {
     pub detail: Option<String>,
     /// The tier a kept document went to.
     pub tier: Option<String>,
+    /// For a duplicate dropped by dedup: the doc id of the document kept in its place (or, for
+    /// `withdrawn_duplicate`, of the withdrawn document).
+    pub duplicate_of: Option<String>,
 }
 
 impl LedgerRow {
@@ -78,6 +81,7 @@ impl LedgerRow {
             reason: Some(reason),
             detail: None,
             tier: None,
+            duplicate_of: None,
         }
     }
 
@@ -145,6 +149,7 @@ static LEDGER_SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
         Field::new("reason", DataType::Utf8, true),
         Field::new("detail", DataType::Utf8, true),
         Field::new("tier", DataType::Utf8, true),
+        Field::new("duplicate_of", DataType::Utf8, true),
     ]))
 });
 
@@ -166,6 +171,7 @@ pub fn rows_to_batch(rows: &[LedgerRow]) -> Result<RecordBatch> {
     let mut reason = StringBuilder::new();
     let mut detail = StringBuilder::new();
     let mut tier = StringBuilder::new();
+    let mut duplicate_of = StringBuilder::new();
     for r in rows {
         doc_id.append_value(&r.doc_id);
         contribution.append_value(&r.contribution_id);
@@ -178,6 +184,7 @@ pub fn rows_to_batch(rows: &[LedgerRow]) -> Result<RecordBatch> {
         reason.append_option(r.reason.map(DropReason::code));
         detail.append_option(r.detail.as_deref());
         tier.append_option(r.tier.as_deref());
+        duplicate_of.append_option(r.duplicate_of.as_deref());
     }
     let columns: Vec<ArrayRef> = vec![
         Arc::new(doc_id.finish()),
@@ -191,8 +198,55 @@ pub fn rows_to_batch(rows: &[LedgerRow]) -> Result<RecordBatch> {
         Arc::new(reason.finish()),
         Arc::new(detail.finish()),
         Arc::new(tier.finish()),
+        Arc::new(duplicate_of.finish()),
     ];
     Ok(RecordBatch::try_new(ledger_schema(), columns)?)
+}
+
+/// Reads ledger rows back from a batch of [`ledger_schema`].
+pub fn rows_from_batch(batch: &RecordBatch) -> Result<Vec<LedgerRow>> {
+    let col = |name: &str| {
+        batch.column_by_name(name).ok_or_else(|| Error::Internal(format!("ledger batch has no `{name}` column")))
+    };
+    let string = |name: &str| -> Result<Vec<Option<String>>> {
+        Ok(col(name)?.as_string::<i32>().iter().map(|v| v.map(str::to_string)).collect())
+    };
+    let number = |name: &str| -> Result<Vec<Option<u64>>> {
+        Ok(col(name)?.as_primitive::<arrow_array::types::UInt64Type>().iter().collect())
+    };
+    let (doc_id, contribution, file, field) =
+        (string("doc_id")?, string("contribution_id")?, string("file")?, string("field")?);
+    let (decision, stage, reason, detail) =
+        (string("decision")?, string("stage")?, string("reason")?, string("detail")?);
+    let (tier, duplicate_of) = (string("tier")?, string("duplicate_of")?);
+    let (line, row) = (number("line")?, number("row")?);
+    let mut rows = Vec::with_capacity(batch.num_rows());
+    for i in 0..batch.num_rows() {
+        let reason = match reason[i].as_deref() {
+            Some(code) => Some(
+                DropReason::ALL
+                    .into_iter()
+                    .find(|r| r.code() == code)
+                    .ok_or_else(|| Error::Internal(format!("unknown ledger reason `{code}`")))?,
+            ),
+            None => None,
+        };
+        rows.push(LedgerRow {
+            doc_id: doc_id[i].clone().unwrap_or_default(),
+            contribution_id: contribution[i].clone().unwrap_or_default(),
+            file: file[i].clone(),
+            line: line[i],
+            row: row[i],
+            field: field[i].clone(),
+            decision: if decision[i].as_deref() == Some("kept") { Decision::Kept } else { Decision::Dropped },
+            stage: stage[i].clone().unwrap_or_default(),
+            reason,
+            detail: detail[i].clone(),
+            tier: tier[i].clone(),
+            duplicate_of: duplicate_of[i].clone(),
+        });
+    }
+    Ok(rows)
 }
 
 /// Counts of a set of ledger rows: the accounting a run must balance.
@@ -285,6 +339,7 @@ mod tests {
         let mut direct = LedgerSummary::default();
         rows.iter().for_each(|r| direct.add(r));
         let batch = rows_to_batch(&rows).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rows_from_batch(&batch).unwrap_or_else(|e| panic!("{e}")), rows);
         let mut from_batch = LedgerSummary::default();
         from_batch.add_batch(&batch).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(direct, from_batch);

@@ -41,6 +41,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod dedup;
 pub mod error;
 pub mod ingest;
 pub mod ledger;

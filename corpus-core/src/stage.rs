@@ -81,11 +81,19 @@ pub enum DropReason {
     Mojibake,
     /// Quality: jieba word statistics look unlike language (mostly one-character words, or no function words).
     WordStats,
+    /// Dedup: the folded text is identical to a kept document's (the ledger names it in `duplicate_of`).
+    ExactDuplicate,
+    /// Dedup: estimated Jaccard similarity to a member of a kept document's cluster reaches the threshold.
+    NearDuplicate,
+    /// Dedup: a duplicate (exact or near) of a document released before (`--against`).
+    PreviouslyReleased,
+    /// Dedup: in the near-duplicate cluster of a withdrawn document, which takes its cluster with it.
+    WithdrawnDuplicate,
 }
 
 impl DropReason {
     /// Every reason, in declaration order (for docs and schema checks).
-    pub const ALL: [DropReason; 31] = [
+    pub const ALL: [DropReason; 35] = [
         DropReason::InvalidManifest,
         DropReason::DuplicateContribution,
         DropReason::PathEscapesContribution,
@@ -117,6 +125,10 @@ impl DropReason {
         DropReason::Boilerplate,
         DropReason::Mojibake,
         DropReason::WordStats,
+        DropReason::ExactDuplicate,
+        DropReason::NearDuplicate,
+        DropReason::PreviouslyReleased,
+        DropReason::WithdrawnDuplicate,
     ];
 
     /// The stable code, as stored in the ledger.
@@ -153,6 +165,10 @@ impl DropReason {
             DropReason::Boilerplate => "boilerplate",
             DropReason::Mojibake => "mojibake",
             DropReason::WordStats => "word_stats",
+            DropReason::ExactDuplicate => "exact_duplicate",
+            DropReason::NearDuplicate => "near_duplicate",
+            DropReason::PreviouslyReleased => "previously_released",
+            DropReason::WithdrawnDuplicate => "withdrawn_duplicate",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand, each `fn(args, &GlobalArgs) -> anyhow::Result<ExitStatus>`.
 
+pub mod dedup;
 pub mod inspect;
 pub mod redact;
 pub mod run;
@@ -59,6 +60,21 @@ pub fn print_tiers(manifest: &corpus_core::shard::manifest::DatasetManifest) {
             t.shards,
             if t.shards == 1 { "" } else { "s" },
             licences.join(", ")
+        );
+    }
+}
+
+/// Prints what dedup did, if it ran.
+pub fn print_dedup(manifest: &corpus_core::shard::manifest::DatasetManifest) {
+    if let Some(d) = &manifest.dedup {
+        let t = &d.totals;
+        let against = if t.previous > 0 { format!(" against {} released before", t.previous) } else { String::new() };
+        println!(
+            "  dedup       {} signed{against}: {} clusters of {} documents ({})",
+            t.signed,
+            t.clusters,
+            t.clustered,
+            d.params.describe()
         );
     }
 }

@@ -3,9 +3,10 @@
 use std::time::Instant;
 
 use anyhow::Context as _;
-use corpus_core::pipeline::{self, LoadedConfig, RunOptions};
+use corpus_core::pipeline::{self, LoadedConfig, Plan, RunOptions};
+use corpus_core::stage::Stage;
 
-use super::{human_bytes, print_accounting, print_pii, print_text, print_tiers};
+use super::{human_bytes, print_accounting, print_dedup, print_pii, print_text, print_tiers};
 use crate::ExitStatus;
 use crate::cli::{GlobalArgs, RunArgs};
 use crate::progress::Bars;
@@ -15,22 +16,35 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let config = LoadedConfig::load(&args.config)?;
     let plan = pipeline::plan(config, args.output.as_deref(), args.resume)?;
     let stages = pipeline::build_stages(&plan)?;
+    let options = RunOptions { resume: args.resume, strict: args.strict, against: args.against };
+    execute(&plan, &stages, options, args.threads, global, started, "run")
+}
+
+/// Runs a plan with `stages` and prints the summary (`corpus run`, `corpus dedup`).
+pub fn execute(
+    plan: &Plan,
+    stages: &[Box<dyn Stage>],
+    options: RunOptions,
+    threads: Option<std::num::NonZeroUsize>,
+    global: &GlobalArgs,
+    started: Instant,
+    command: &str,
+) -> anyhow::Result<ExitStatus> {
     tracing::info!(tasks = plan.tasks.len(), input_bytes = plan.input_bytes, output = %plan.output.display(), "Planned.");
     let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = args.threads {
+    if let Some(n) = threads {
         pool = pool.num_threads(n.get());
     }
     let pool = pool.build().context("cannot start the worker threads")?;
     let bars = Bars::new(global);
-    let options = RunOptions { resume: args.resume, strict: args.strict };
-    let summary = pool.install(|| pipeline::run(&plan, &stages, options, &bars))?;
+    let summary = pool.install(|| pipeline::run(plan, stages, options, &bars))?;
     if global.quiet {
         return Ok(ExitStatus::Success);
     }
     let m = &summary.manifest;
     let secs = started.elapsed().as_secs_f64();
     if summary.already_complete {
-        println!("corpus run: {} is already complete (nothing to resume)", summary.output.display());
+        println!("corpus {command}: {} is already complete (nothing to resume)", summary.output.display());
     } else {
         let resumed = if summary.resumed_tasks > 0 {
             format!(", {} tasks resumed", summary.resumed_tasks)
@@ -41,7 +55,7 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         let text: u64 = m.tiers.values().map(|t| t.text_bytes).sum();
         let tasks = plan.tasks.len();
         println!(
-            "corpus run: {tasks} task{} in {secs:.1}s, {} of input files, {} of text written ({}/s){resumed}",
+            "corpus {command}: {tasks} task{} in {secs:.1}s, {} of input files, {} of text written ({}/s){resumed}",
             if tasks == 1 { "" } else { "s" },
             human_bytes(plan.input_bytes),
             human_bytes(text),
@@ -54,6 +68,7 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     }
     print_text(m);
     print_pii(m);
+    print_dedup(m);
     print_tiers(m);
     println!("  output      {}", summary.output.display());
     println!("    {:<48} counts, checksums, config hash {}", "manifest.json", &m.config_hash[..12]);
@@ -65,6 +80,16 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     }
     for a in &m.attribution {
         println!("    {:<48} {:>7} contributions", a.path, a.rows);
+    }
+    if let Some(d) = &m.dedup {
+        println!("    {:<48} {:>7} rows  {:>9}", d.clusters.path, d.clusters.rows, human_bytes(d.clusters.bytes));
+        let bytes: u64 = d.index.iter().map(|f| f.bytes).sum();
+        println!(
+            "    {:<48} {:>7} docs  {:>9}",
+            "lsh-index/",
+            d.index.first().map_or(0, |f| f.rows),
+            human_bytes(bytes)
+        );
     }
     // Name the binary as it was invoked (`target/release/corpus` after `cargo run`).
     let program = std::env::args().next().filter(|p| p.contains('/')).unwrap_or_else(|| "corpus".to_string());

@@ -19,6 +19,18 @@ fn corpus_dir() -> Dir {
         };
     }
     dir.write("contributions/laws/data/bad.jsonl", "{oops}\n");
+    // Duplicates across tasks, exact and near, so the dedup phases have clusters to decide.
+    let copies: String = jsonl("f0", 300)
+        .lines()
+        .chain(jsonl("f4", 300).lines())
+        .enumerate()
+        .filter(|(i, _)| i % 3 == 0)
+        .map(|(i, line)| {
+            let line = line.replacen("\"id\":\"", &format!("\"id\":\"dup{i}-"), 1);
+            if i % 2 == 0 { format!("{line}\n") } else { format!("{}，附註。\"}}\n", line.trim_end_matches("\"}")) }
+        })
+        .collect();
+    dir.write("contributions/laws/data/zz-dups.jsonl", copies);
     dir.write("contributions/notes/contribution.toml", "id = \"notes\"\ntitle = \"t\"\ncontributor = \"c\"\nlicence = \"LicenseRef-TW-SAITD-1.0\"\nvisibility = \"private\"\nattribution = \"a\"\nlanguage = \"zh-Hant\"\nfiles = [\"*.txt\"]\n[agreement]\nid = \"A\"\nsigned = 2026-01-01\n");
     for i in 0..50 {
         dir.write(&format!("contributions/notes/{i:03}.txt"), format!("第 {i} 號便簽。"));
@@ -42,6 +54,10 @@ fn output_bytes_do_not_depend_on_the_thread_count() {
     run_to(&dir, &dir.join("t4"), &["--threads", "4"]);
     let (a, b) = (tree(&dir.join("t1")), tree(&dir.join("t4")));
     assert!(a.keys().any(|k| k.contains("train-00001-of-")), "expected several shards: {:?}", a.keys());
+    let manifest: serde_json::Value = serde_json::from_slice(&a["manifest.json"]).expect("manifest");
+    let dropped = &manifest["dedup"]["totals"]["dropped"];
+    assert_eq!(dropped["exact_duplicate"], 100, "{dropped}");
+    assert_eq!(dropped["near_duplicate"], 100, "{dropped}");
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (k, v) in &a {
         assert!(v == &b[k], "{k} differs between --threads 1 and --threads 4");

@@ -7,7 +7,7 @@ use crate::util::*;
 /// The quality stage is off: these records are a few characters long on purpose, and what is
 /// checked here is what ingest made of them.
 fn run_ok(dir: &Dir) -> Vec<Row> {
-    let config = dir.pipeline("[quality]\nenabled = false\n");
+    let config = dir.pipeline("[quality]\nenabled = false\n[dedup]\nenabled = false\n");
     let o = run(&["run", config.to_str().expect("utf8")]);
     assert_exit(&o, 0);
     let rows = ledger(&dir.join("out"));

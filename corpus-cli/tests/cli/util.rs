@@ -81,7 +81,23 @@ pub fn assert_exit(o: &Output, code: i32) {
 /// JSONL lines `{"id": "<prefix>-<i>", "text": "..."}`.
 pub fn jsonl(prefix: &str, n: usize) -> String {
     (0..n)
-        .map(|i| format!("{{\"id\":\"{prefix}-{i}\",\"text\":\"第 {i} 條\\n本法依憲法制定之，{prefix}。\"}}\n"))
+        .map(|i| {
+            let words = varied(&format!("{prefix}-{i}"), 16);
+            format!("{{\"id\":\"{prefix}-{i}\",\"text\":\"第 {i} 條\\n本法依憲法制定之，{prefix}：{words}。\"}}\n")
+        })
+        .collect()
+}
+
+/// `n` Han characters that depend on `seed`: texts that differ enough not to be near-duplicates.
+pub fn varied(seed: &str, n: usize) -> String {
+    let mut x = seed.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from_u32(0x4E00 + (x % 8000) as u32).unwrap_or('中')
+        })
         .collect()
 }
 

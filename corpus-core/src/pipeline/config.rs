@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::dedup::DedupConfig;
 use crate::error::{Error, Location, Result, line_of, toml_location};
 use crate::ingest::IngestConfig;
 use crate::licence::LicenceConfig;
@@ -48,9 +49,9 @@ pub struct PipelineConfig {
     /// `[pii]`.
     #[serde(default)]
     pub pii: PiiConfig,
-    /// `[dedup]` (pending).
+    /// `[dedup]`.
     #[serde(default)]
-    pub dedup: PendingStage,
+    pub dedup: DedupConfig,
     /// `[tokenize]` (pending).
     #[serde(default)]
     pub tokenize: PendingStage,
@@ -67,7 +68,7 @@ pub(crate) struct Hashed<'a> {
     pub normalize: &'a NormalizeConfig,
     pub quality: &'a QualityConfig,
     pub pii: &'a PiiConfig,
-    pub dedup: &'a PendingStage,
+    pub dedup: &'a DedupConfig,
     pub tokenize: &'a PendingStage,
     pub shard: &'a ShardConfig,
 }
@@ -104,6 +105,10 @@ impl LoadedConfig {
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             src,
         };
+        if let Err((key, message)) = loaded.config.dedup.params() {
+            let at = loaded.src.find("[dedup]").unwrap_or(0);
+            return Err(loaded.error(at..at, key, format!("[dedup] {key} {message}")));
+        }
         if loaded.config.inputs.get_ref().is_empty() {
             return Err(loaded.error(
                 loaded.config.inputs.span(),
@@ -206,8 +211,13 @@ mod tests {
         let (line, _, message) = err("inputs = [\"c\"]\n[shard]\nzstd_level = 40\n");
         assert_eq!(line, Some(3));
         assert!(message.contains("between 1 and 22"), "{message}");
-        let (line, field, _) = err("inputs = [\"c\"]\n[dedup]\nthreshold = 0.8\n");
-        assert_eq!((line, field.as_deref()), (Some(3), Some("threshold")));
+        let (line, field, _) = err("inputs = [\"c\"]\n[dedup]\nthreshhold = 0.8\n");
+        assert_eq!((line, field.as_deref()), (Some(3), Some("threshhold")));
+        let (line, field, message) = err("inputs = [\"c\"]\n[dedup]\nthreshold = 1.5\n");
+        assert_eq!((line, field.as_deref()), (Some(2), Some("threshold")));
+        assert!(message.contains("(0, 1]"), "{message}");
+        let (_, field, _) = err("inputs = [\"c\"]\n[dedup]\nbands = 20\nrows = 8\n");
+        assert_eq!(field.as_deref(), Some("bands"));
         let (line, field, _) = err("inputs = []\n");
         assert_eq!((line, field.as_deref()), (Some(1), Some("inputs")));
         let (_, field, _) = err("output = \"x\"\n");

@@ -27,9 +27,11 @@ use arrow_select::filter::filter_record_batch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::dedup::{DedupRun, WithdrawnDoc, kept_docs};
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
 use crate::batch::{DocBatch, Tier};
+use crate::dedup::spill::{SigWriter, Signed};
 use crate::error::{Error, IoResultExt, Location, Result};
 use crate::ingest::manifest::Date;
 use crate::ingest::{self, Task};
@@ -39,16 +41,19 @@ use crate::shard::manifest::{
     ContributionSummary, DatasetManifest, FORMAT, MANIFEST_FILE, ShardEntry, TierSummary, Tool,
 };
 use crate::shard::{FileInfo, ParquetSink, ShardConfig, concat, write_atomic};
-use crate::stage::{Stage, Verdict};
+use crate::stage::{DropReason, Stage, Verdict};
 
 /// How to run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// Continue an interrupted run in the same output directory, skipping finished work.
     pub resume: bool,
     /// Stop at the first record that cannot be kept because it is malformed (exit 1), instead of
     /// recording it in the ledger and going on.
     pub strict: bool,
+    /// A previous release (dataset directory) whose documents this run must not repeat: its
+    /// saved LSH index joins the dedup stage, and duplicates of its documents are dropped.
+    pub against: Option<PathBuf>,
 }
 
 /// What a finished run reports.
@@ -77,6 +82,8 @@ struct RunKey {
     inputs_fingerprint: String,
     tasks: usize,
     run_date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    against: Option<String>,
 }
 
 /// The run date of an interrupted run (`.work/run.json`) or of a finished dataset in `out`.
@@ -93,7 +100,7 @@ pub(crate) fn previous_run_date(out: &Path) -> Option<Date> {
 /// Which shards a document goes to: its tier, and for share-alike documents also the licence
 /// they must be published under (two share-alike licences cannot share a shard).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-struct Partition {
+pub(super) struct Partition {
     tier: Tier,
     licence: Option<String>,
 }
@@ -110,28 +117,53 @@ impl Partition {
 
 /// A task part: kept documents of one partition.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Part {
-    partition: Partition,
-    file: FileInfo,
+pub(super) struct Part {
+    pub(super) partition: Partition,
+    pub(super) file: FileInfo,
 }
 
-/// `.work/tasks/NNNNN/done.json`.
+/// `.work/tasks/NNNNN/done.json` (and `filtered.json`, after dedup dropped some of its documents).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct TaskResult {
-    contribution_id: String,
-    summary: LedgerSummary,
-    parts: Vec<Part>,
-    ledger: FileInfo,
+pub(super) struct TaskResult {
+    pub(super) contribution_id: String,
+    pub(super) summary: LedgerSummary,
+    pub(super) parts: Vec<Part>,
+    pub(super) ledger: FileInfo,
     /// The task's first drop of each `stage/reason`, described.
-    examples: Vec<(String, String)>,
+    pub(super) examples: Vec<(String, String)>,
     /// Characters of the kept documents' text.
-    kept_chars: u64,
+    pub(super) kept_chars: u64,
     /// Values redacted per PII type, in the kept documents.
     #[serde(default)]
-    pii: BTreeMap<String, u64>,
+    pub(super) pii: BTreeMap<String, u64>,
     /// Kept documents per language and per script, and normalization changes summed.
     #[serde(default)]
-    text: TextTotals,
+    pub(super) text: TextTotals,
+    /// What the task signed for dedup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) dedup: Option<Signed>,
+}
+
+/// What the manifest sums over kept documents.
+#[derive(Debug, Default)]
+pub(super) struct Totals {
+    pub(super) kept_chars: u64,
+    pub(super) pii: BTreeMap<String, u64>,
+    pub(super) text: TextTotals,
+}
+
+impl Totals {
+    /// Adds a batch of kept documents.
+    pub(super) fn add(&mut self, kept: &DocBatch) {
+        self.kept_chars += kept.texts().iter().flatten().map(|t| t.chars().count() as u64).sum::<u64>();
+        if let Some(counts) = kept.record_batch().column_by_name(crate::pii::PII) {
+            for json in counts.as_string::<i32>().iter().flatten() {
+                let counts: BTreeMap<String, u64> = serde_json::from_str(json).unwrap_or_default();
+                counts.into_iter().for_each(|(k, v)| *self.pii.entry(k).or_default() += v);
+            }
+        }
+        self.text.add_batch(kept);
+    }
 }
 
 const EXAMPLES: usize = 8;
@@ -146,7 +178,10 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         inputs_fingerprint: plan.inputs_fingerprint.clone(),
         tasks: plan.tasks.len(),
         run_date: plan.licensing.run_date.to_string(),
+        against: None,
     };
+    let dedup = DedupRun::new(plan, options.against.as_deref())?;
+    let key = RunKey { against: dedup.as_ref().and_then(DedupRun::against), ..key };
     let key_path = work.join("run.json");
     std::fs::create_dir_all(out).at(out)?;
     let _lock = lock_output(plan)?;
@@ -170,14 +205,17 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         }
         Resume::Fresh => {
             // Remove only what a run writes; anything else in the directory is the user's.
-            for stale in [work.clone(), out.join("shards"), out.join("ledger")] {
+            for stale in
+                [work.clone(), out.join("shards"), out.join("ledger"), out.join(crate::dedup::index::INDEX_DIR)]
+            {
                 if stale.exists() {
                     std::fs::remove_dir_all(&stale).at(&stale)?;
                 }
             }
-            let manifest = out.join(MANIFEST_FILE);
-            if manifest.exists() {
-                std::fs::remove_file(&manifest).at(&manifest)?;
+            for stale in [out.join(MANIFEST_FILE), out.join(crate::dedup::CLUSTERS_FILE)] {
+                if stale.exists() {
+                    std::fs::remove_file(&stale).at(&stale)?;
+                }
             }
         }
     }
@@ -195,7 +233,7 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     reporter.started(Phase::Read, plan.input_bytes, done_bytes);
     let part_bytes = (plan.config.config.shard.target_bytes() / 4).clamp(1 << 20, 64 << 20);
     plan.tasks.par_iter().enumerate().filter(|(i, _)| !done[*i]).try_for_each(|(i, task)| {
-        let ctx = TaskContext { plan, stages, options, reporter, part_bytes };
+        let ctx = TaskContext { plan, stages, options: &options, reporter, part_bytes, dedup: dedup.as_ref() };
         ctx.run(i, task, &tasks_dir)
     })?;
     reporter.finished(Phase::Read);
@@ -209,6 +247,10 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
             .map_err(|e| Error::Internal(format!("{}: unreadable task marker: {e}", path.display())))?;
         results.push(result);
     }
+    let dedup_summary = match &dedup {
+        Some(d) => Some(d.run(plan, &tasks_dir, &work, &mut results, reporter)?),
+        None => None,
+    };
     let outputs = plan_outputs(&results, &tasks_dir, &plan.config.config.shard);
     reporter.started(Phase::Write, outputs.len() as u64, 0);
     let files_dir = work.join("files");
@@ -222,11 +264,16 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         })
         .collect::<Result<_>>()?;
     reporter.finished(Phase::Write);
+    tracing::debug!(files = outputs.len(), "Shards written.");
 
     // The accounting: every input record is in the ledger, and kept ones are in the shards.
     let mut manifest = build_manifest(plan, &results, &outputs, written)?;
+    manifest.dedup = dedup_summary;
     manifest.attribution = write_attribution(plan, &manifest)?;
     write_atomic(&out.join(MANIFEST_FILE), &manifest.to_bytes()?)?;
+    // The run key first: a clean-up killed half-way then leaves a finished dataset with
+    // leftovers (which `--resume` removes), never work in progress with parts missing.
+    std::fs::remove_file(&key_path).at(&key_path)?;
     std::fs::remove_dir_all(&work).at(&work)?;
     // One example per `stage/reason`, the first in task order.
     let mut examples: Vec<(String, String)> = Vec::new();
@@ -239,11 +286,11 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples })
 }
 
-fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+pub(super) fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("serializing: {e}")))
 }
 
-fn task_name(index: usize) -> String {
+pub(super) fn task_name(index: usize) -> String {
     format!("{index:05}")
 }
 
@@ -308,9 +355,10 @@ fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Resume> {
 struct TaskContext<'a> {
     plan: &'a Plan,
     stages: &'a [Box<dyn Stage>],
-    options: RunOptions,
+    options: &'a RunOptions,
     reporter: &'a dyn Reporter,
     part_bytes: u64,
+    dedup: Option<&'a DedupRun>,
 }
 
 /// The kept documents of one partition, rotated into parts of about `part_bytes` of text.
@@ -338,9 +386,8 @@ impl TaskContext<'_> {
         )?;
         let mut summary = LedgerSummary::default();
         let mut examples = Vec::new();
-        let mut kept_chars = 0u64;
-        let mut pii: BTreeMap<String, u64> = BTreeMap::new();
-        let mut text = TextTotals::default();
+        let mut totals = Totals::default();
+        let mut signer = self.dedup.map(|d| d.writer(&tmp_dir, index)).transpose()?;
         let mut parts: Vec<PartWriter> = Vec::new();
         let last_stage = self.stages.last().map_or("ingest", |s| s.name());
         tracing::debug!(task = index, what = %task.describe(), "Task started.");
@@ -361,7 +408,17 @@ impl TaskContext<'_> {
                     "Quarantined record."
                 );
             }
-            let kept = apply_stages(self.stages, chunk.batch, &mut rows)?;
+            let mut withdrawn = Vec::new();
+            let kept = apply_stages_observed(self.stages, chunk.batch, &mut rows, &mut |batch, i, reason| {
+                if signer.is_some() && reason == DropReason::Withdrawn {
+                    withdrawn.push(WithdrawnDoc::new(batch, i));
+                }
+            })?;
+            if let Some(signer) = &mut signer {
+                let mut docs = kept_docs(&kept);
+                docs.extend(withdrawn.iter().map(WithdrawnDoc::doc));
+                signer.add(docs)?;
+            }
             let ids = kept.doc_ids();
             let tiers = kept.tiers();
             for i in 0..kept.num_rows() {
@@ -371,14 +428,7 @@ impl TaskContext<'_> {
                 debug_assert_eq!(row.doc_id, ids.value(i));
                 rows.push(row);
             }
-            kept_chars += kept.texts().iter().flatten().map(|t| t.chars().count() as u64).sum::<u64>();
-            if let Some(counts) = kept.record_batch().column_by_name(crate::pii::PII) {
-                for json in counts.as_string::<i32>().iter().flatten() {
-                    let counts: BTreeMap<String, u64> = serde_json::from_str(json).unwrap_or_default();
-                    counts.into_iter().for_each(|(k, v)| *pii.entry(k).or_default() += v);
-                }
-            }
-            text.add_batch(&kept);
+            totals.add(&kept);
             self.write_parts(&kept, &mut parts, &tmp_dir)?;
             rows.iter().for_each(|r| summary.add(r));
             for r in rows.iter().filter(|r| r.decision == Decision::Dropped) {
@@ -403,9 +453,10 @@ impl TaskContext<'_> {
             parts: done_parts,
             ledger: ledger.finish()?,
             examples,
-            kept_chars,
-            pii,
-            text,
+            kept_chars: totals.kept_chars,
+            pii: totals.pii,
+            text: totals.text,
+            dedup: signer.map(SigWriter::finish).transpose()?,
         };
         write_atomic(&tmp_dir.join("done.json"), &json(&result)?)?;
         std::fs::rename(&tmp_dir, &final_dir).at(&final_dir)?;
@@ -449,13 +500,14 @@ impl TaskContext<'_> {
                 None => {
                     let name = format!("{}-{:04}.parquet", partition.dir().replace('/', "--"), writer.done.len());
                     let shard = &self.plan.config.config.shard;
-                    writer.current.insert(ParquetSink::create(
-                        &dir.join(&name),
-                        &name,
-                        batch.schema(),
-                        shard.zstd_level,
-                        shard.row_group_bytes(),
-                    )?)
+                    let path = dir.join(&name);
+                    // With dedup on, every part is filtered and re-encoded after the global
+                    // phases: written uncompressed here, it is compressed once.
+                    writer.current.insert(if self.dedup.is_some() {
+                        ParquetSink::create_uncompressed(&path, &name, batch.schema(), shard.row_group_bytes())?
+                    } else {
+                        ParquetSink::create(&path, &name, batch.schema(), shard.zstd_level, shard.row_group_bytes())?
+                    })
                 }
             };
             sink.write(&batch)?;
@@ -477,7 +529,7 @@ fn strict_error(task: &Task, row: &LedgerRow) -> Error {
     };
     Error::Data {
         location: Location { file, line: row.line, row: row.row, field: row.field.clone() },
-        reason: row.reason.unwrap_or(crate::stage::DropReason::InvalidManifest),
+        reason: row.reason.unwrap_or(DropReason::InvalidManifest),
         message: row.detail.clone().unwrap_or_default(),
     }
 }
@@ -498,12 +550,24 @@ fn ledger_row(batch: &DocBatch, i: usize, stage: &str) -> LedgerRow {
         reason: None,
         detail: None,
         tier: None,
+        duplicate_of: None,
     }
 }
 
 /// Runs the stages over a batch: every drop becomes a ledger row in `rows`; the kept rows are
 /// returned. This is the only place verdicts are turned into drops.
-pub fn apply_stages(stages: &[Box<dyn Stage>], mut batch: DocBatch, rows: &mut Vec<LedgerRow>) -> Result<DocBatch> {
+pub fn apply_stages(stages: &[Box<dyn Stage>], batch: DocBatch, rows: &mut Vec<LedgerRow>) -> Result<DocBatch> {
+    apply_stages_observed(stages, batch, rows, &mut |_, _, _| {})
+}
+
+/// [`apply_stages`], calling `on_drop(batch, row, reason)` for every drop (dedup signs withdrawn
+/// documents, so that they take their near-duplicates with them).
+fn apply_stages_observed(
+    stages: &[Box<dyn Stage>],
+    mut batch: DocBatch,
+    rows: &mut Vec<LedgerRow>,
+    on_drop: &mut dyn FnMut(&DocBatch, usize, DropReason),
+) -> Result<DocBatch> {
     for stage in stages {
         if batch.num_rows() == 0 {
             break;
@@ -523,6 +587,7 @@ pub fn apply_stages(stages: &[Box<dyn Stage>], mut batch: DocBatch, rows: &mut V
             match verdict {
                 Verdict::Keep => keep.push(true),
                 Verdict::Drop { reason, detail } => {
+                    on_drop(&b, i, reason);
                     let mut row = ledger_row(&b, i, stage.name());
                     row.reason = Some(reason);
                     row.detail = detail;
@@ -673,6 +738,18 @@ fn build_manifest(
         let (inputs, kept) = per_contribution.get(t.contribution_id.as_str()).copied().unwrap_or_default();
         let characters = chars.get(t.contribution_id.as_str()).copied().unwrap_or_default();
         info.entry(&t.contribution_id).or_insert_with(|| match &t.contribution {
+            Some(c) if plan.loose => ContributionSummary {
+                id: c.manifest.id.clone(),
+                title: c.manifest.title.clone(),
+                contributor: String::new(),
+                licence: c.manifest.licence.clone(),
+                visibility: "public".to_string(),
+                tier: "public".to_string(),
+                rule: "none: loose files read by a single-stage command, no licence decision made".to_string(),
+                inputs,
+                kept,
+                characters,
+            },
             Some(c) => {
                 let decision = plan.licensing.decide_contribution(c);
                 ContributionSummary {
@@ -709,6 +786,7 @@ fn build_manifest(
         inputs_fingerprint: plan.inputs_fingerprint.clone(),
         run_date: plan.licensing.run_date.to_string(),
         terms_version: plan.licensing.terms.version.clone(),
+        dedup: None,
         pii: {
             let mut totals: BTreeMap<String, u64> = BTreeMap::new();
             for r in results {

@@ -1,6 +1,7 @@
 //! Config → plan → run: the pipeline wires the stages together; no stage knows another.
 
 pub mod config;
+mod dedup;
 pub mod executor;
 pub mod plan;
 pub mod reporter;
@@ -8,7 +9,7 @@ pub mod reporter;
 use crate::stage::Stage;
 pub use config::{LoadedConfig, PipelineConfig};
 pub use executor::{RunOptions, RunSummary, run};
-pub use plan::{Plan, plan};
+pub use plan::{Plan, plan, plan_files};
 pub use reporter::{NoopReporter, Phase, Reporter};
 
 /// The stages of a plan, in pipeline order: licence → normalize → quality → pii → dedup →

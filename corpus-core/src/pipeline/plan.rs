@@ -38,6 +38,8 @@ pub struct Plan {
     pub inputs_fingerprint: String,
     /// Sum of the tasks' input bytes.
     pub input_bytes: u64,
+    /// Loose data files read as one contribution ([`plan_files`]): no licence decision was made.
+    pub loose: bool,
 }
 
 const GLOB_META: [char; 5] = ['*', '?', '[', '{', '}'];
@@ -166,7 +168,90 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
     };
     let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
     contributions.sort_by(|a, b| a.id().cmp(b.id()));
-    Ok(Plan { config, output, licensing, contributions, tasks, config_hash, inputs_fingerprint, input_bytes })
+    Ok(Plan {
+        config,
+        output,
+        licensing,
+        contributions,
+        tasks,
+        config_hash,
+        inputs_fingerprint,
+        input_bytes,
+        loose: false,
+    })
+}
+
+/// The contribution id loose files are read under.
+pub const LOOSE_ID: &str = "input";
+
+/// A plan over loose data files, for the commands that run one stage alone (`corpus dedup`):
+/// the files are read as one public contribution `input` (doc ids `input/<id>` with
+/// `id_field`, else `input/<file>:<line>`), under `config_src` (a pipeline.toml without
+/// inputs). No licence decision is made; the caller chooses the stages.
+pub fn plan_files(
+    files: &[PathBuf],
+    output: &Path,
+    config_src: &str,
+    text_field: &str,
+    id_field: Option<&str>,
+) -> Result<Plan> {
+    use crate::ingest::manifest::{FilePattern, Manifest, Visibility};
+    use crate::ingest::{DataFile, FileKind};
+    let src = format!("inputs = [\"(command line)\"]\n{config_src}");
+    let config = LoadedConfig::parse(Path::new("(command line)"), src)?;
+    let mut data = Vec::new();
+    for f in files {
+        let name = f.to_string_lossy().into_owned();
+        let kind = FileKind::from_name(&name).ok_or_else(|| {
+            Error::config(
+                Location::file(f),
+                "not a data file this tool reads (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt)",
+            )
+        })?;
+        let size = std::fs::metadata(f).map_err(|e| Error::io(f, e))?.len();
+        data.push(DataFile { rel: name, abs: f.clone(), size, kind });
+    }
+    let manifest = Manifest {
+        id: LOOSE_ID.to_string(),
+        title: "files given on the command line".to_string(),
+        contributor: String::new(),
+        licence: "NOASSERTION".to_string(),
+        visibility: Visibility::Public,
+        attribution: String::new(),
+        language: "zh-Hant".to_string(),
+        files: files.iter().map(|f| FilePattern { pattern: f.to_string_lossy().into_owned(), line: 0 }).collect(),
+        text_field: text_field.to_string(),
+        id_field: id_field.map(str::to_string),
+        agreement: None,
+    };
+    let contribution = Contribution { dir: PathBuf::from("."), manifest, manifest_sha256: String::new() };
+    let resolved = crate::ingest::paths::Resolved { files: data.clone(), rejected: Vec::new() };
+    let tasks = ingest::plan_tasks(Opened::Valid(contribution, resolved), &config.config.ingest);
+    let run_date = licence::today();
+    let licensing = Arc::new(Licensing::load(None, None, run_date)?);
+    let config_hash = {
+        let mut h = Sha256::new();
+        h.update(serde_json::to_vec(&config.hashed()).unwrap_or_default());
+        h.update(format!("\nloose {text_field} {id_field:?}").as_bytes());
+        hex(&h.finalize())
+    };
+    let inputs_fingerprint = {
+        let list: Vec<InputFile<'_>> =
+            data.iter().map(|f| InputFile { contribution: LOOSE_ID, file: &f.rel, bytes: f.size }).collect();
+        hex(&Sha256::digest(serde_json::to_vec(&list).unwrap_or_default()))
+    };
+    let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
+    Ok(Plan {
+        config,
+        output: output.to_path_buf(),
+        licensing,
+        contributions: Vec::new(),
+        tasks,
+        config_hash,
+        inputs_fingerprint,
+        input_bytes,
+        loose: true,
+    })
 }
 
 impl Plan {

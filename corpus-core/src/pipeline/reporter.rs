@@ -6,6 +6,8 @@
 pub enum Phase {
     /// Reading and processing input tasks; progress in input bytes.
     Read,
+    /// Dedup's global steps (a band's buckets, the clusters, the index, a task's filter).
+    Dedup,
     /// Writing shards and ledger files; progress in files.
     Write,
 }
@@ -15,6 +17,7 @@ impl Phase {
     pub fn label(self) -> &'static str {
         match self {
             Phase::Read => "reading",
+            Phase::Dedup => "deduplicating",
             Phase::Write => "writing shards",
         }
     }

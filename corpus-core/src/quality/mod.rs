@@ -241,6 +241,19 @@ pub struct Signals {
     pub function_words: u32,
 }
 
+impl Signals {
+    /// One number in [0, 1] for choosing among near-duplicates (dedup keeps the best-scored
+    /// member of a cluster): the content share, less the share of boilerplate, repeated-line
+    /// and mojibake characters. A copy with a site footer appended scores below the clean one.
+    pub fn score(&self) -> f64 {
+        let s = self.content
+            * (1.0 - self.boilerplate_chars)
+            * (1.0 - self.duplicate_line_chars)
+            * (1.0 - self.mojibake.min(1.0));
+        s.clamp(0.0, 1.0)
+    }
+}
+
 /// The quality stage.
 #[derive(Debug)]
 pub struct QualityStage {

@@ -128,8 +128,25 @@ pub struct ShardEntry {
     pub file: FileInfo,
 }
 
+/// The dedup stage's record in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DedupSummary {
+    /// What signatures and bands were made with.
+    pub params: crate::dedup::Params,
+    /// Documents signed, clusters, drops per reason, buckets and edges.
+    pub totals: crate::dedup::cluster::DedupTotals,
+    /// The previous release deduplicated against (`--against`), as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against: Option<String>,
+    /// `clusters.parquet`: every document in a cluster of two or more.
+    pub clusters: FileInfo,
+    /// `lsh-index/`: the index the next release can be deduplicated against.
+    pub index: Vec<FileInfo>,
+}
+
 /// `manifest.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetManifest {
     /// [`FORMAT`].
     pub format: String,
@@ -160,6 +177,9 @@ pub struct DatasetManifest {
     pub ledger: Vec<FileInfo>,
     /// `attribution/ATTRIBUTION.md` and `attribution/attribution.parquet`.
     pub attribution: Vec<FileInfo>,
+    /// Dedup, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedup: Option<DedupSummary>,
 }
 
 impl DatasetManifest {
@@ -199,8 +219,15 @@ pub struct Mismatch {
 /// `progress` is called with the bytes of each file checked.
 pub fn verify(dataset: &Path, manifest: &DatasetManifest, progress: &(dyn Fn(u64) + Sync)) -> Vec<Mismatch> {
     use rayon::prelude::*;
-    let files: Vec<&FileInfo> =
-        manifest.shards.iter().map(|s| &s.file).chain(&manifest.ledger).chain(&manifest.attribution).collect();
+    let dedup = manifest.dedup.iter().flat_map(|d| std::iter::once(&d.clusters).chain(&d.index));
+    let files: Vec<&FileInfo> = manifest
+        .shards
+        .iter()
+        .map(|s| &s.file)
+        .chain(&manifest.ledger)
+        .chain(&manifest.attribution)
+        .chain(dedup)
+        .collect();
     files
         .par_iter()
         .filter_map(|info| {

@@ -136,14 +136,30 @@ impl ParquetSink {
     /// Starts writing `path` (via `<path>.tmp`) with `schema`. `rel` is the path the returned
     /// [`FileInfo`] records.
     pub fn create(path: &Path, rel: &str, schema: SchemaRef, zstd_level: i32, row_group_bytes: usize) -> Result<Self> {
+        let level = ZstdLevel::try_new(zstd_level).at(path)?;
+        Self::open(path, rel, schema, Compression::ZSTD(level), row_group_bytes)
+    }
+
+    /// [`ParquetSink::create`] without compression: for intermediate files that are read back
+    /// once and re-encoded (dedup's task parts), where compressing twice would double the cost.
+    pub fn create_uncompressed(path: &Path, rel: &str, schema: SchemaRef, row_group_bytes: usize) -> Result<Self> {
+        Self::open(path, rel, schema, Compression::UNCOMPRESSED, row_group_bytes)
+    }
+
+    fn open(
+        path: &Path,
+        rel: &str,
+        schema: SchemaRef,
+        compression: Compression,
+        row_group_bytes: usize,
+    ) -> Result<Self> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).at(parent)?;
         }
         let tmp = tmp_path(path);
         let file = File::create(&tmp).at(&tmp)?;
-        let level = ZstdLevel::try_new(zstd_level).at(path)?;
         let mut props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(level))
+            .set_compression(compression)
             .set_created_by(concat!("sovereign-corpus ", env!("CARGO_PKG_VERSION")).to_string())
             .set_max_row_group_bytes(Some(row_group_bytes));
         // Long, unique strings: a dictionary is built and then abandoned, and min/max page

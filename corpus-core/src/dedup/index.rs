@@ -1,0 +1,239 @@
+//! The LSH index a dataset keeps (`lsh-index/`), so that the next release can be deduplicated
+//! against it (`--against`) without reading this release's text again.
+//!
+//! It holds every document released so far: the previous index's documents, then this release's
+//! kept ones, in the same files as a signing source (`meta.bin`, `mins.bin`, `labels.bin`) plus
+//! one sorted run per band (`band-BBB.bin`, refs tagged as [`PREVIOUS`]) and `index.json`.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::Params;
+use super::spill::{META_BYTES, Merge, Meta, PREVIOUS, Signed, WITHDRAWN, doc_ref, runs_of, split_ref};
+use crate::error::{Error, IoResultExt, Result};
+use crate::shard::{FileInfo, sha256_file};
+
+/// The index directory in a dataset.
+pub const INDEX_DIR: &str = "lsh-index";
+/// Version of the signature and file format (the shingle fold, hash seeds, OPH densification).
+pub const FORMAT: &str = "sovereign-corpus-lsh/1";
+
+/// `lsh-index/index.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexInfo {
+    /// [`FORMAT`].
+    pub format: String,
+    /// What the signatures were made with.
+    pub params: Params,
+    /// Documents in the index.
+    pub documents: u64,
+}
+
+/// A previous release's index, opened for `--against`.
+#[derive(Debug, Clone)]
+pub struct Previous {
+    /// `<dataset>/lsh-index`.
+    pub dir: PathBuf,
+    /// Its description.
+    pub info: IndexInfo,
+}
+
+impl Previous {
+    /// Opens `<dataset>/lsh-index` and checks it was made with parameters compatible with
+    /// `params`.
+    pub fn open(dataset: &Path, params: &Params) -> Result<Self> {
+        let dir = dataset.join(INDEX_DIR);
+        let path = dir.join("index.json");
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Error::config(
+                crate::error::Location::file(&path),
+                format!("--against needs the LSH index of a finished dataset made with dedup on: {e}"),
+            )
+        })?;
+        let info: IndexInfo = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::config(crate::error::Location::file(&path), format!("unreadable index: {e}")))?;
+        if info.format != FORMAT || !info.params.compatible(params) {
+            return Err(Error::config(
+                crate::error::Location::file(&path),
+                format!(
+                    "the previous index was made with {} ({}); this run uses {} ({FORMAT}): its signatures cannot be compared",
+                    info.params.describe(),
+                    info.format,
+                    params.describe()
+                ),
+            ));
+        }
+        let meta_len = std::fs::metadata(dir.join("meta.bin")).at(&dir)?.len();
+        if meta_len != info.documents * META_BYTES as u64 {
+            return Err(Error::config(
+                crate::error::Location::file(&path),
+                format!("meta.bin holds {meta_len} bytes for {} documents: the index is damaged", info.documents),
+            ));
+        }
+        Ok(Self { dir, info })
+    }
+
+    /// Its run for `band`.
+    pub fn run(&self, band: usize) -> Option<PathBuf> {
+        let p = self.dir.join(format!("band-{band:03}.bin"));
+        p.exists().then_some(p)
+    }
+
+    /// Documents in it.
+    pub fn documents(&self) -> u32 {
+        self.info.documents as u32
+    }
+
+    /// A fingerprint for the run key: a different index makes a different run.
+    pub fn fingerprint(&self) -> String {
+        format!("{}:{}", self.dir.display(), self.info.documents)
+    }
+}
+
+/// One source for the index: its directory, what it signed, and the ordinals phase 3 dropped.
+#[derive(Debug)]
+pub struct Source<'a> {
+    /// The source's `dedup/` directory.
+    pub dir: &'a Path,
+    /// What was signed.
+    pub signed: Signed,
+    /// Ordinals dropped as duplicates (sorted).
+    pub dropped: &'a [u32],
+}
+
+/// Writes `<dataset>/lsh-index/`: the previous index's documents, then every kept, not
+/// withdrawn document of `sources`. Returns the files written (paths relative to the dataset).
+pub fn write(
+    dataset: &Path,
+    params: &Params,
+    previous: Option<&Previous>,
+    sources: &[Source<'_>],
+) -> Result<Vec<FileInfo>> {
+    let out = dataset.join(INDEX_DIR);
+    let tmp = dataset.join(format!("{INDEX_DIR}.tmp"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).at(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp).at(&tmp)?;
+    let create = |name: &str| -> Result<BufWriter<File>> {
+        let p = tmp.join(name);
+        Ok(BufWriter::with_capacity(1 << 16, File::create(&p).at(&p)?))
+    };
+    let (mut meta_w, mut mins_w, mut labels_w) = (create("meta.bin")?, create("mins.bin")?, create("labels.bin")?);
+    let mut labels_len = 0u64;
+    let mut documents = 0u64;
+    if let Some(p) = previous {
+        for (name, w) in [("meta.bin", &mut meta_w), ("mins.bin", &mut mins_w), ("labels.bin", &mut labels_w)] {
+            let path = p.dir.join(name);
+            let n = std::io::copy(&mut File::open(&path).at(&path)?, w).at(&path)?;
+            if name == "labels.bin" {
+                labels_len = n;
+            }
+        }
+        documents = p.info.documents;
+    }
+    // New ordinals of the sources' documents (u32::MAX: not in the index).
+    let mut renumber: Vec<Vec<u32>> = Vec::with_capacity(sources.len());
+    let k4 = params.num_perm * 4;
+    for s in sources {
+        let mut map = vec![u32::MAX; s.signed.docs as usize];
+        let open = |name: &str| -> Result<BufReader<File>> {
+            let p = s.dir.join(name);
+            Ok(BufReader::with_capacity(1 << 16, File::open(&p).at(&p)?))
+        };
+        let (mut meta_r, mut mins_r, mut labels_r) = (open("meta.bin")?, open("mins.bin")?, open("labels.bin")?);
+        let mut dropped = s.dropped.iter().peekable();
+        let mut m = [0u8; META_BYTES];
+        let mut mins = vec![0u8; k4];
+        let mut label = Vec::new();
+        for (ordinal, slot) in map.iter_mut().enumerate() {
+            meta_r.read_exact(&mut m).at(s.dir)?;
+            mins_r.read_exact(&mut mins).at(s.dir)?;
+            let mut meta = Meta::from_bytes(&m);
+            label.resize(meta.label_len as usize, 0);
+            labels_r.read_exact(&mut label).at(s.dir)?;
+            let is_dropped = dropped.peek().is_some_and(|&&d| d as usize == ordinal);
+            if is_dropped {
+                dropped.next();
+            }
+            if is_dropped || meta.flags & WITHDRAWN != 0 {
+                continue;
+            }
+            *slot = u32::try_from(documents).map_err(|_| Error::Internal("over 2^32 documents in the index".into()))?;
+            meta.label_offset = labels_len;
+            meta_w.write_all(&meta.to_bytes()).at(&tmp)?;
+            mins_w.write_all(&mins).at(&tmp)?;
+            labels_w.write_all(&label).at(&tmp)?;
+            labels_len += label.len() as u64;
+            documents += 1;
+        }
+        renumber.push(map);
+    }
+    for w in [&mut meta_w, &mut mins_w, &mut labels_w] {
+        w.flush().at(&tmp)?;
+    }
+    // Bands: every source's runs and the previous run, renumbered, sorted per key.
+    for band in params.written_bands() {
+        let mut runs: Vec<PathBuf> = sources.iter().flat_map(|s| runs_of(s.dir, band, s.signed.runs)).collect();
+        runs.extend(previous.and_then(|p| p.run(band)));
+        let mut merge = Merge::open(&runs)?;
+        let path = tmp.join(format!("band-{band:03}.bin"));
+        let mut w = BufWriter::with_capacity(1 << 16, File::create(&path).at(&path)?);
+        let mut group: Vec<u64> = Vec::new();
+        let mut key = None;
+        let flush = |key: u64, group: &mut Vec<u64>, w: &mut BufWriter<File>| -> Result<()> {
+            group.sort_unstable();
+            for r in group.drain(..) {
+                w.write_all(&key.to_le_bytes()).at(&path)?;
+                w.write_all(&r.to_le_bytes()).at(&path)?;
+            }
+            Ok(())
+        };
+        while let Some((k, r)) = merge.next_entry()? {
+            let (source, ordinal) = split_ref(r);
+            let new = if source == PREVIOUS { ordinal } else { renumber[source as usize][ordinal as usize] };
+            if new == u32::MAX {
+                continue;
+            }
+            if key != Some(k) {
+                if let Some(prev) = key {
+                    flush(prev, &mut group, &mut w)?;
+                }
+                key = Some(k);
+            }
+            group.push(doc_ref(PREVIOUS, new));
+        }
+        if let Some(prev) = key {
+            flush(prev, &mut group, &mut w)?;
+        }
+        w.flush().at(&tmp)?;
+    }
+    let info = IndexInfo { format: FORMAT.to_string(), params: *params, documents };
+    let json = serde_json::to_vec_pretty(&info).map_err(|e| Error::Internal(format!("index.json: {e}")))?;
+    std::fs::write(tmp.join("index.json"), json).at(&tmp)?;
+    if out.exists() {
+        std::fs::remove_dir_all(&out).at(&out)?;
+    }
+    std::fs::rename(&tmp, &out).at(&out)?;
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .at(&out)?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let (sha256, bytes) = sha256_file(&out.join(&name))?;
+            let rows = match name.as_str() {
+                "index.json" => 0,
+                n if n.starts_with("band-") => bytes / 16,
+                _ => documents,
+            };
+            Ok(FileInfo { path: format!("{INDEX_DIR}/{name}"), rows, bytes, sha256, ..FileInfo::default() })
+        })
+        .collect()
+}
