@@ -1,6 +1,7 @@
 //! Shared helpers for the benches: locating the shared corpus and building a one-file
 //! contribution around it without copying it.
 
+pub mod dedup;
 pub mod quality;
 
 use std::path::{Path, PathBuf};

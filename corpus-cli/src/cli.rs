@@ -125,7 +125,7 @@ pub struct DedupArgs {
     #[arg(long)]
     pub words: bool,
     /// Registers of the MinHash signature.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = 256)]
     pub num_perm: usize,
     /// LSH bands (default: derived from --threshold); rows = num_perm / bands.
     #[arg(long)]

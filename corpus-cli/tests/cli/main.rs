@@ -1,6 +1,7 @@
 //! Integration tests: the real `corpus` binary on fixtures in temp directories.
 
 mod config;
+mod dedup;
 mod demo;
 mod determinism;
 mod ingest;

@@ -144,6 +144,7 @@ pub struct Row {
     pub reason: Option<String>,
     pub detail: Option<String>,
     pub tier: Option<String>,
+    pub duplicate_of: Option<String>,
 }
 
 fn opt(col: &StringArray, i: usize) -> Option<String> {
@@ -176,7 +177,7 @@ pub fn ledger(out: &Path) -> Vec<Row> {
                 s("reason"),
                 s("detail"),
             );
-            let tier = s("tier");
+            let (tier, duplicate_of) = (s("tier"), s("duplicate_of"));
             for i in 0..b.num_rows() {
                 rows.push(Row {
                     doc_id: doc.value(i).to_string(),
@@ -189,6 +190,7 @@ pub fn ledger(out: &Path) -> Vec<Row> {
                     reason: opt(&reason, i),
                     detail: opt(&detail, i),
                     tier: opt(&tier, i),
+                    duplicate_of: opt(&duplicate_of, i),
                 });
             }
         }

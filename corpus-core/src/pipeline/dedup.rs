@@ -68,8 +68,8 @@ impl DedupRun {
     }
 }
 
-/// The dedup documents of a batch of kept documents.
-pub(super) fn kept_docs(kept: &DocBatch) -> Vec<Doc<'_>> {
+/// The dedup documents of a batch of kept (or, with `withdrawn`, withdrawn) documents.
+pub(super) fn kept_docs(kept: &DocBatch, withdrawn: bool) -> Vec<Doc<'_>> {
     let quality = kept.record_batch().column_by_name(crate::quality::QUALITY).map(|c| c.as_string::<i32>());
     let (ids, texts, files, lines, rows, tiers) =
         (kept.doc_ids(), kept.texts(), kept.origin_files(), kept.origin_lines(), kept.origin_rows(), kept.tiers());
@@ -89,7 +89,7 @@ pub(super) fn kept_docs(kept: &DocBatch) -> Vec<Doc<'_>> {
                 ),
                 score: (score * 1000.0).round() as u16,
                 tier: tier_rank(tiers.value(i)),
-                withdrawn: false,
+                withdrawn,
             }
         })
         .collect()
@@ -104,34 +104,6 @@ fn tier_rank(tier: &str) -> u8 {
         Some(Tier::Public) => 0,
         Some(Tier::PublicShareAlike) => 1,
         _ => 2,
-    }
-}
-
-/// A withdrawn document, kept aside (text and origin) so that it is signed too.
-#[derive(Debug)]
-pub(super) struct WithdrawnDoc {
-    text: String,
-    label: Label,
-}
-
-impl WithdrawnDoc {
-    /// Row `i` of `batch` (as the licence stage saw it).
-    pub(super) fn new(batch: &DocBatch, i: usize) -> Self {
-        let (lines, rows) = (batch.origin_lines(), batch.origin_rows());
-        Self {
-            text: batch.texts().value(i).to_string(),
-            label: label(
-                batch.doc_ids().value(i),
-                batch.origin_files().value(i),
-                lines.is_valid(i).then(|| lines.value(i)),
-                rows.is_valid(i).then(|| rows.value(i)),
-            ),
-        }
-    }
-
-    /// As a document to sign.
-    pub(super) fn doc(&self) -> Doc<'_> {
-        Doc { text: &self.text, label: self.label.clone(), score: 0, tier: 2, withdrawn: true }
     }
 }
 

@@ -27,7 +27,7 @@ use arrow_select::filter::filter_record_batch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::dedup::{DedupRun, WithdrawnDoc, kept_docs};
+use super::dedup::{DedupRun, kept_docs};
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
 use crate::batch::{DocBatch, Tier};
@@ -409,14 +409,24 @@ impl TaskContext<'_> {
                 );
             }
             let mut withdrawn = Vec::new();
-            let kept = apply_stages_observed(self.stages, chunk.batch, &mut rows, &mut |batch, i, reason| {
+            let kept = apply_stages_observed(self.stages, chunk.batch, &mut rows, &mut |stage, batch, i, reason| {
                 if signer.is_some() && reason == DropReason::Withdrawn {
-                    withdrawn.push(WithdrawnDoc::new(batch, i));
+                    withdrawn.push((stage, batch.record_batch().slice(i, 1)));
                 }
             })?;
             if let Some(signer) = &mut signer {
-                let mut docs = kept_docs(&kept);
-                docs.extend(withdrawn.iter().map(WithdrawnDoc::doc));
+                // A withdrawn document is signed as the stages after the licence stage would
+                // have left it (normalized, converted, redacted), so it meets its copies.
+                let mut later = Vec::with_capacity(withdrawn.len());
+                for (stage, row) in withdrawn {
+                    let mut b = DocBatch::try_new(row)?;
+                    for s in &self.stages[stage + 1..] {
+                        b = s.process(b)?.batch;
+                    }
+                    later.push(b);
+                }
+                let mut docs = kept_docs(&kept, false);
+                later.iter().for_each(|b| docs.extend(kept_docs(b, true)));
                 signer.add(docs)?;
             }
             let ids = kept.doc_ids();
@@ -557,18 +567,18 @@ fn ledger_row(batch: &DocBatch, i: usize, stage: &str) -> LedgerRow {
 /// Runs the stages over a batch: every drop becomes a ledger row in `rows`; the kept rows are
 /// returned. This is the only place verdicts are turned into drops.
 pub fn apply_stages(stages: &[Box<dyn Stage>], batch: DocBatch, rows: &mut Vec<LedgerRow>) -> Result<DocBatch> {
-    apply_stages_observed(stages, batch, rows, &mut |_, _, _| {})
+    apply_stages_observed(stages, batch, rows, &mut |_, _, _, _| {})
 }
 
-/// [`apply_stages`], calling `on_drop(batch, row, reason)` for every drop (dedup signs withdrawn
-/// documents, so that they take their near-duplicates with them).
+/// [`apply_stages`], calling `on_drop(stage index, batch, row, reason)` for every drop (dedup
+/// signs withdrawn documents, so that they take their near-duplicates with them).
 fn apply_stages_observed(
     stages: &[Box<dyn Stage>],
     mut batch: DocBatch,
     rows: &mut Vec<LedgerRow>,
-    on_drop: &mut dyn FnMut(&DocBatch, usize, DropReason),
+    on_drop: &mut dyn FnMut(usize, &DocBatch, usize, DropReason),
 ) -> Result<DocBatch> {
-    for stage in stages {
+    for (index, stage) in stages.iter().enumerate() {
         if batch.num_rows() == 0 {
             break;
         }
@@ -587,7 +597,7 @@ fn apply_stages_observed(
             match verdict {
                 Verdict::Keep => keep.push(true),
                 Verdict::Drop { reason, detail } => {
-                    on_drop(&b, i, reason);
+                    on_drop(index, &b, i, reason);
                     let mut row = ledger_row(&b, i, stage.name());
                     row.reason = Some(reason);
                     row.detail = detail;
