@@ -216,7 +216,7 @@ mod tests {
         let (line, field, message) = err("inputs = [\"c\"]\n[dedup]\nthreshold = 1.5\n");
         assert_eq!((line, field.as_deref()), (Some(2), Some("threshold")));
         assert!(message.contains("(0, 1]"), "{message}");
-        let (_, field, _) = err("inputs = [\"c\"]\n[dedup]\nbands = 20\nrows = 8\n");
+        let (_, field, _) = err("inputs = [\"c\"]\n[dedup]\nbands = 40\nrows = 8\n");
         assert_eq!(field.as_deref(), Some("bands"));
         let (line, field, _) = err("inputs = []\n");
         assert_eq!((line, field.as_deref()), (Some(1), Some("inputs")));
