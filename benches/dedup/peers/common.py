@@ -138,3 +138,75 @@ def write_clusters(path: str | Path, ids: list[str], roots: list[int]) -> int:
 def report(tool: str, **fields) -> None:
     """The one JSON line the driver reads."""
     print(json.dumps({"tool": tool, **fields}), flush=True)
+
+
+def parse_args(doc: str, extra=None):
+    """The peers' common arguments: --input PART... --output DIR --workers N."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--input", nargs="+", required=True, help="JSONL part files, in order")
+    ap.add_argument("--output", required=True, help="output directory (emptied first)")
+    ap.add_argument("--workers", type=int, default=2)
+    if extra:
+        extra(ap)
+    return ap.parse_args()
+
+
+def write_kept(job):
+    """Copies one input file's kept lines, verbatim; returns how many."""
+    path, out_path, keep = job
+    kept = 0
+    with open(out_path, "wb") as out:
+        for i, (_, _, line) in enumerate(iter_docs(path)):
+            if keep[i]:
+                out.write(line if line.endswith(b"\n") else line + b"\n")
+                kept += 1
+    return kept
+
+
+def run_sketch_tool(tool: str, args, sketch_file, cluster) -> None:
+    """The timed run shared by the in-process peers (datasketch, rensa): each input file
+    sketched by one worker of a --workers process pool (`sketch_file(path) -> (ids, sketches)`,
+    a sketch None for a document without 5-grams), `cluster(sketches) -> roots` in the main
+    process, each file's kept lines copied by the pool; clusters.jsonl written after the clock
+    stops; one report line."""
+    import multiprocessing as mp
+    import time
+
+    out = fresh_dir(args.output)
+    (out / "kept").mkdir()
+    t0 = time.perf_counter()
+    pool = mp.get_context("fork").Pool(args.workers) if args.workers > 1 else None
+    mapper = pool.map if pool else lambda f, xs: list(map(f, xs))
+    per_file = mapper(sketch_file, args.input)
+    t_sketch = time.perf_counter()
+    ids = [i for file_ids, _ in per_file for i in file_ids]
+    sketches = [s for _, file_sketches in per_file for s in file_sketches]
+    roots = cluster(sketches)
+    t_lsh = time.perf_counter()
+    jobs, start = [], 0
+    for k, (path, (file_ids, _)) in enumerate(zip(args.input, per_file, strict=True)):
+        keep = [roots[start + i] == start + i for i in range(len(file_ids))]
+        jobs.append((path, str(out / "kept" / f"{k:05d}.jsonl"), keep))
+        start += len(file_ids)
+    kept = sum(mapper(write_kept, jobs))
+    seconds = time.perf_counter() - t0
+    if pool:
+        pool.close()
+        pool.join()
+    clusters = write_clusters(out / "clusters.jsonl", ids, roots)
+    report(
+        tool,
+        docs=len(ids),
+        bytes=input_bytes(args.input),
+        seconds=round(seconds, 3),
+        kept=kept,
+        clusters=clusters,
+        stages={
+            "sketch": round(t_sketch - t0, 3),
+            "lsh_cluster": round(t_lsh - t_sketch, 3),
+            "write": round(seconds - (t_lsh - t0), 3),
+        },
+        workers=args.workers,
+    )

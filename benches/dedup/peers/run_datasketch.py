@@ -19,10 +19,6 @@ pool is how a user gives it the same two cores the other tools get (--workers 1:
 Shingles, parameters and output contract: see common.py.
 """
 
-import argparse
-import multiprocessing as mp
-import time
-
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 import common
@@ -54,41 +50,12 @@ def sketch_file(path):
     return ids, sketches
 
 
-def write_kept(job):
-    path, out_path, keep = job
-    kept = 0
-    with open(out_path, "wb") as out:
-        for i, (_, _, line) in enumerate(common.iter_docs(path)):
-            if keep[i]:
-                out.write(line if line.endswith(b"\n") else line + b"\n")
-                kept += 1
-    return kept
-
-
-def main():
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--input", nargs="+", required=True, help="JSONL part files, in order")
-    ap.add_argument("--output", required=True, help="output directory (emptied first)")
-    ap.add_argument("--workers", type=int, default=2)
-    args = ap.parse_args()
-
-    out = common.fresh_dir(args.output)
-    (out / "kept").mkdir()
-    t0 = time.perf_counter()
-
-    pool = mp.get_context("fork").Pool(args.workers) if args.workers > 1 else None
-    mapper = pool.map if pool else lambda f, xs: list(map(f, xs))
-    per_file = mapper(sketch_file, args.input)
-    t_sketch = time.perf_counter()
-
-    ids = [i for file_ids, _ in per_file for i in file_ids]
-    sketches = [s for _, file_sketches in per_file for s in file_sketches]
+def cluster(sketches):
+    """Query-then-insert in input order; candidates verified by estimated Jaccard."""
     lsh = MinHashLSH(
         threshold=common.THRESHOLD, num_perm=common.NUM_PERM, params=(common.BANDS, common.ROWS)
     )
-    uf = common.UnionFind(len(ids))
+    uf = common.UnionFind(len(sketches))
     for i, m in enumerate(sketches):
         if m is None:
             continue
@@ -96,35 +63,12 @@ def main():
             if m.jaccard(sketches[j]) >= common.THRESHOLD:
                 uf.union(j, i)
         lsh.insert(i, m, check_duplication=False)
-    roots = uf.roots()
-    t_lsh = time.perf_counter()
+    return uf.roots()
 
-    jobs, start = [], 0
-    for k, (path, (file_ids, _)) in enumerate(zip(args.input, per_file, strict=True)):
-        keep = [roots[start + i] == start + i for i in range(len(file_ids))]
-        jobs.append((path, str(out / "kept" / f"{k:05d}.jsonl"), keep))
-        start += len(file_ids)
-    kept = sum(mapper(write_kept, jobs))
-    seconds = time.perf_counter() - t0
-    if pool:
-        pool.close()
-        pool.join()
 
-    clusters = common.write_clusters(out / "clusters.jsonl", ids, roots)
-    common.report(
-        TOOL,
-        docs=len(ids),
-        bytes=common.input_bytes(args.input),
-        seconds=round(seconds, 3),
-        kept=kept,
-        clusters=clusters,
-        stages={
-            "sketch": round(t_sketch - t0, 3),
-            "lsh_cluster": round(t_lsh - t_sketch, 3),
-            "write": round(seconds - (t_lsh - t0), 3),
-        },
-        workers=args.workers,
-    )
+def main():
+    args = common.parse_args(__doc__)
+    common.run_sketch_tool(TOOL, args, sketch_file, cluster)
 
 
 if __name__ == "__main__":

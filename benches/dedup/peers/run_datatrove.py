@@ -34,7 +34,6 @@ in datatrove's document format ({"text", "id", "metadata": {other fields}}); Jso
 `id` from the input (id_key="id"), otherwise it would name a document "<file>/<line index>".
 """
 
-import argparse
 import os
 import struct
 import time
@@ -59,14 +58,9 @@ TOOL = "datatrove"
 
 
 def main():
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    args = common.parse_args(
+        __doc__, lambda ap: ap.add_argument("--norm", choices=["none", "default"], default="none")
     )
-    ap.add_argument("--input", nargs="+", required=True, help="JSONL part files, in order")
-    ap.add_argument("--output", required=True, help="output directory (emptied first)")
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--norm", choices=["none", "default"], default="none")
-    args = ap.parse_args()
 
     out = common.fresh_dir(args.output)
     inp = out / "input"
