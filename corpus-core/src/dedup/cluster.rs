@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Params;
 use super::minhash::estimate;
-use super::spill::{Label, Merge, Meta, PREVIOUS, ROOTS, SigStore, WITHDRAWN, doc_ref, split_ref};
+use super::spill::{
+    Label, Merge, Meta, PREVIOUS, PairReader, ROOTS, SigStore, WITHDRAWN, doc_ref, split_ref, write_pair,
+};
 use crate::error::{Error, IoResultExt, Result};
 use crate::shard::{FileInfo, ParquetSink};
 use crate::stage::DropReason;
@@ -85,8 +87,7 @@ pub fn buckets(params: &Params, store: &SigStore, band: usize, runs: &[PathBuf],
                 estimate(&root.mins, &member.mins) >= params.threshold
             };
             if pass {
-                w.write_all(&root.r.to_le_bytes()).at(&tmp)?;
-                w.write_all(&r.to_le_bytes()).at(&tmp)?;
+                write_pair(&mut w, root.r, r, &tmp)?;
                 stats.edges += 1;
                 joined = true;
                 break;
@@ -260,16 +261,9 @@ pub fn cluster(input: &ClusterInput<'_>) -> Result<(Decisions, FileInfo)> {
     let mut uf = UnionFind::new(n as usize);
     let mut touched = vec![0u64; (n as usize).div_ceil(64)];
     for path in input.edges {
-        let mut r = BufReader::with_capacity(1 << 16, File::open(path).at(path)?);
-        let mut buf = [0u8; 16];
-        loop {
-            match r.read_exact(&mut buf) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-                Err(e) => return Err(Error::io(path, e)),
-            }
-            let a = dense(u64::from_le_bytes(buf[..8].try_into().unwrap_or_default()));
-            let b = dense(u64::from_le_bytes(buf[8..].try_into().unwrap_or_default()));
+        let mut edges = PairReader::open(path, 1 << 16)?;
+        while let Some((a, b)) = edges.next_pair()? {
+            let (a, b) = (dense(a), dense(b));
             uf.union(a, b);
             for x in [a, b] {
                 touched[x as usize / 64] |= 1 << (x % 64);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::Params;
-use super::spill::{META_BYTES, Merge, Meta, PREVIOUS, Signed, WITHDRAWN, doc_ref, runs_of, split_ref};
+use super::spill::{META_BYTES, Merge, Meta, PREVIOUS, Signed, WITHDRAWN, doc_ref, runs_of, split_ref, write_pair};
 use crate::error::{Error, IoResultExt, Result};
 use crate::shard::{FileInfo, sha256_file};
 
@@ -188,8 +188,7 @@ pub fn write(
         let flush = |key: u64, group: &mut Vec<u64>, w: &mut BufWriter<File>| -> Result<()> {
             group.sort_unstable();
             for r in group.drain(..) {
-                w.write_all(&key.to_le_bytes()).at(&path)?;
-                w.write_all(&r.to_le_bytes()).at(&path)?;
+                write_pair(w, key, r, &path)?;
             }
             Ok(())
         };

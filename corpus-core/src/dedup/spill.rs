@@ -219,9 +219,9 @@ impl SigWriter {
                 label_len: label.len() as u32,
             };
             self.meta.write_all(&meta.to_bytes()).at(&self.dir)?;
-            let mut mins = Vec::with_capacity(sketch.mins.len() * 4);
-            sketch.mins.iter().for_each(|m| mins.extend(m.to_le_bytes()));
-            self.mins.write_all(&mins).at(&self.dir)?;
+            for m in &sketch.mins {
+                self.mins.write_all(&m.to_le_bytes()).at(&self.dir)?;
+            }
             self.labels.write_all(&label).at(&self.dir)?;
             self.label_bytes += label.len() as u64;
             for (b, key) in keys.into_iter().enumerate() {
@@ -250,9 +250,8 @@ impl SigWriter {
             entries.sort_unstable();
             let path = dir.join(run_name(b, run));
             let mut w = BufWriter::with_capacity(1 << 16, File::create(&path).at(&path)?);
-            for (k, r) in entries.iter() {
-                w.write_all(&k.to_le_bytes()).at(&path)?;
-                w.write_all(&r.to_le_bytes()).at(&path)?;
+            for &(k, r) in entries.iter() {
+                write_pair(&mut w, k, r, &path)?;
             }
             w.flush().at(&path)?;
             entries.clear();
@@ -285,14 +284,20 @@ pub fn runs_of(dir: &Path, band: usize, runs: u32) -> Vec<PathBuf> {
     (0..runs).map(|r| dir.join(run_name(band, r))).filter(|p| p.exists()).collect()
 }
 
-/// A sorted run, read entry by entry.
-struct RunReader {
+/// A run or edge file, read pair by pair.
+pub(crate) struct PairReader {
     reader: BufReader<File>,
     path: PathBuf,
 }
 
-impl RunReader {
-    fn next(&mut self) -> Result<Option<(u64, u64)>> {
+impl PairReader {
+    /// Opens `path` with a read buffer of `buffer` bytes.
+    pub(crate) fn open(path: &Path, buffer: usize) -> Result<Self> {
+        Ok(Self { reader: BufReader::with_capacity(buffer, File::open(path).at(path)?), path: path.to_path_buf() })
+    }
+
+    /// The next pair, `None` at the end.
+    pub(crate) fn next_pair(&mut self) -> Result<Option<(u64, u64)>> {
         let mut buf = [0u8; ENTRY_BYTES];
         match self.reader.read_exact(&mut buf) {
             Ok(()) => {
@@ -310,7 +315,7 @@ impl RunReader {
 
 /// A k-way merge of sorted runs: entries in (key, ref) order. Memory: one read buffer per run.
 pub struct Merge {
-    runs: Vec<RunReader>,
+    runs: Vec<PairReader>,
     heap: BinaryHeap<Reverse<(u64, u64, usize)>>,
 }
 
@@ -327,15 +332,11 @@ impl Merge {
         let buffer = (8 << 20) / paths.len().max(1);
         let mut runs = Vec::with_capacity(paths.len());
         for p in paths {
-            let file = File::open(p).at(p)?;
-            runs.push(RunReader {
-                reader: BufReader::with_capacity(buffer.clamp(4096, 1 << 16), file),
-                path: p.clone(),
-            });
+            runs.push(PairReader::open(p, buffer.clamp(4096, 1 << 16))?);
         }
         let mut heap = BinaryHeap::with_capacity(runs.len());
         for (i, run) in runs.iter_mut().enumerate() {
-            if let Some((k, r)) = run.next()? {
+            if let Some((k, r)) = run.next_pair()? {
                 heap.push(Reverse((k, r, i)));
             }
         }
@@ -345,24 +346,17 @@ impl Merge {
     /// The next entry.
     pub fn next_entry(&mut self) -> Result<Option<(u64, u64)>> {
         let Some(Reverse((k, r, i))) = self.heap.pop() else { return Ok(None) };
-        if let Some((k2, r2)) = self.runs[i].next()? {
+        if let Some((k2, r2)) = self.runs[i].next_pair()? {
             self.heap.push(Reverse((k2, r2, i)));
         }
         Ok(Some((k, r)))
     }
 }
 
-/// Writes sorted entries as a run file.
-pub fn write_run(path: &Path, entries: impl IntoIterator<Item = (u64, u64)>) -> Result<u64> {
-    let mut w = BufWriter::with_capacity(1 << 16, File::create(path).at(path)?);
-    let mut n = 0;
-    for (k, r) in entries {
-        w.write_all(&k.to_le_bytes()).at(path)?;
-        w.write_all(&r.to_le_bytes()).at(path)?;
-        n += 1;
-    }
-    w.flush().at(path)?;
-    Ok(n)
+/// Appends one 16-byte pair (a band entry, or an edge) to a run or edge file.
+pub(crate) fn write_pair(w: &mut impl Write, a: u64, b: u64, path: &Path) -> Result<()> {
+    w.write_all(&a.to_le_bytes()).at(path)?;
+    w.write_all(&b.to_le_bytes()).at(path)
 }
 
 struct Files {
