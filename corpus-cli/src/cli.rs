@@ -41,6 +41,12 @@ pub enum Command {
     /// Remove exact and near duplicates (MinHash LSH) from JSONL or Parquet files: writes the
     /// kept documents as Parquet shards, `clusters.parquet`, the ledger and an LSH index.
     Dedup(DedupArgs),
+    /// Tokenize JSONL or Parquet files with a tokenizer.json and write training shards: split
+    /// into train/validation, shuffled, optionally packed into fixed-length sequences.
+    Tokenize(TokenizeArgs),
+    /// Train a byte-level BPE tokenizer on a corpus, or compare tokenizers on one.
+    #[command(subcommand)]
+    Tokenizer(TokenizerCommand),
     /// Redact personal data in a JSONL or Parquet file: every field kept, `text` redacted, a
     /// `pii` list of {type, start, end} added (exit 1 if a record could not be read).
     Redact(RedactArgs),
@@ -151,6 +157,110 @@ pub struct DedupArgs {
     /// Continue an interrupted run.
     #[arg(long)]
     pub resume: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenizeArgs {
+    /// JSONL (plain, .gz, .zst), Parquet or .txt files.
+    #[arg(long, short, required = true, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// A `tokenizer.json` (or `.json.zst`).
+    #[arg(long, short)]
+    pub tokenizer: PathBuf,
+    /// The output directory.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Pack documents into sequences of this many tokens (EOS between documents).
+    #[arg(long)]
+    pub seq_len: Option<NonZeroUsize>,
+    /// Token before each document: auto (the tokenizer's own), none, or a token.
+    #[arg(long, default_value = "auto")]
+    pub bos: String,
+    /// Token after each document: auto (the tokenizer's end-of-text token), none, or a token.
+    #[arg(long, default_value = "auto")]
+    pub eos: String,
+    /// Share of documents held out as the validation split.
+    #[arg(long, default_value_t = 0.01)]
+    pub validation_fraction: f64,
+    /// Seed of the split and the shuffle.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Keep input order instead of shuffling.
+    #[arg(long)]
+    pub no_shuffle: bool,
+    /// Target shard size in tokens.
+    #[arg(long, default_value_t = 100_000_000)]
+    pub target_tokens: u64,
+    /// The field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// The field holding the record id (doc ids become `input/<id>`).
+    #[arg(long)]
+    pub id_field: Option<String>,
+    /// Worker threads (default: one per core). Output bytes do not depend on it.
+    #[arg(long, short = 'j')]
+    pub threads: Option<NonZeroUsize>,
+    /// Continue an interrupted run.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenizerCommand {
+    /// Train a byte-level BPE (NFC, GPT-2-style byte pre-tokenizer) and write its tokenizer.json.
+    Train(TokenizerTrainArgs),
+    /// Characters per token of several tokenizers on the same texts.
+    Compare(TokenizerCompareArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenizerTrainArgs {
+    /// JSONL (plain, .gz, .zst), Parquet or .txt files, or dataset directories (their shards).
+    #[arg(long, short, required = true, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// Vocabulary size, special tokens included.
+    #[arg(long)]
+    pub vocab_size: usize,
+    /// Where to write the tokenizer.json.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Pairs seen fewer times are not merged.
+    #[arg(long, default_value_t = 2)]
+    pub min_frequency: u64,
+    /// Special tokens, given ids 0, 1, … (the first is the end-of-text token).
+    #[arg(long = "special-token", default_values_t = vec!["<|endoftext|>".to_string()])]
+    pub special_tokens: Vec<String>,
+    /// Read at most this many MiB of text (the first ones, in input order).
+    #[arg(long, default_value_t = 512)]
+    pub max_megabytes: u64,
+    /// The field or column holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub threads: Option<NonZeroUsize>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenizerCompareArgs {
+    /// JSONL (plain, .gz, .zst), Parquet or .txt files, or dataset directories.
+    #[arg(long, short, required = true, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// tokenizer.json files (two or more; the first is the reference of the ratios).
+    #[arg(long = "tokenizer", short, required = true, num_args = 1..)]
+    pub tokenizers: Vec<PathBuf>,
+    /// Read at most this many MiB of text.
+    #[arg(long, default_value_t = 1024)]
+    pub max_megabytes: u64,
+    /// The field or column holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j')]
+    pub threads: Option<NonZeroUsize>,
 }
 
 #[derive(Debug, Args)]

@@ -67,6 +67,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Validate(args) => commands::validate::validate(args, &cli.global),
         Command::Redact(args) => commands::redact::redact(args, &cli.global),
         Command::Dedup(args) => commands::dedup::dedup(args, &cli.global),
+        Command::Tokenize(args) => commands::tokenize::tokenize(args, &cli.global),
+        Command::Tokenizer(cmd) => commands::tokenize::tokenizer(cmd, &cli.global),
     }
 }
 

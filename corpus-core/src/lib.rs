@@ -52,4 +52,5 @@ pub mod pipeline;
 pub mod quality;
 pub mod shard;
 pub mod stage;
+pub mod tokenize;
 pub mod validate;

@@ -4,6 +4,7 @@ pub mod dedup;
 pub mod inspect;
 pub mod redact;
 pub mod run;
+pub mod tokenize;
 pub mod validate;
 
 /// `12.3 MB`, in decimal units as people read them.
@@ -49,18 +50,46 @@ pub fn print_text(manifest: &corpus_core::shard::manifest::DatasetManifest) {
     }
 }
 
-/// Prints one line per tier.
+/// Prints one line per tier, then its splits, and the tokenizer.
 pub fn print_tiers(manifest: &corpus_core::shard::manifest::DatasetManifest) {
+    if let Some(t) = &manifest.tokenizer {
+        fn special(s: &Option<corpus_core::tokenize::SpecialToken>) -> &str {
+            s.as_ref().map_or("none", |s| s.token.as_str())
+        }
+        let packing =
+            manifest.packing.as_ref().map_or(String::new(), |p| format!(", packed into {} tokens", p.seq_len));
+        println!(
+            "  tokenizer   {} ({}, vocab {}, ids {}, bos {}, eos {}){packing}  sha256 {}",
+            t.name,
+            t.model,
+            t.vocab_size,
+            serde_json::to_value(t.id_type).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            special(&t.bos),
+            special(&t.eos),
+            &t.sha256[..12]
+        );
+    }
     for (tier, t) in &manifest.tiers {
         let licences: Vec<String> = t.licences.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        let tokens = if manifest.tokenizer.is_some() { format!("  {:>10} tokens", t.tokens) } else { String::new() };
         println!(
-            "  {tier:<11} {:>8} documents  {:>9} text  {} shard{}  [{}]",
+            "  {tier:<11} {:>8} documents  {:>9} text{tokens}  {} shard{}  [{}]",
             t.documents,
             human_bytes(t.text_bytes),
             t.shards,
             if t.shards == 1 { "" } else { "s" },
             licences.join(", ")
         );
+        for (split, s) in manifest.splits.get(tier).into_iter().flatten() {
+            let tokens =
+                if manifest.tokenizer.is_some() { format!("  {:>10} tokens", s.tokens) } else { String::new() };
+            println!(
+                "    {split:<10}{:>7} documents  {:>9} text{tokens}  {} rows",
+                s.documents,
+                human_bytes(s.text_bytes),
+                s.rows
+            );
+        }
     }
 }
 

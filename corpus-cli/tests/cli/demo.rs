@@ -32,8 +32,11 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     );
     assert!(out.join("shards/public/train-00000-of-00001.parquet").exists());
     assert!(out.join("shards/restricted/train-00000-of-00001.parquet").exists());
-    let public = shard_docs(&out.join("shards/public/train-00000-of-00001.parquet"));
-    assert_eq!(public.len(), 141);
+    // 1 % of documents (by a seeded hash of the doc_id) are held out for validation.
+    let mut public = shard_docs(&out.join("shards/public/train-00000-of-00001.parquet"));
+    let validation = shard_docs(&out.join("shards/public/validation-00000-of-00001.parquet"));
+    assert_eq!((public.len(), validation.len()), (140, 1));
+    public.extend(validation);
     // Simplified posts are converted to Taiwan-standard Traditional; the mixed post keeps its
     // English; full-width digits fold, CRLF runs become one paragraph break, U+3000 a space.
     let doc = |id: &str| public.iter().find(|(i, _)| i == id).map(|(_, t)| t.as_str()).unwrap_or_default();

@@ -15,12 +15,7 @@ use crate::normalize::NormalizeConfig;
 use crate::pii::PiiConfig;
 use crate::quality::QualityConfig;
 use crate::shard::ShardConfig;
-
-/// A stage table whose stage is not built yet: it accepts no keys, and documents pass through
-/// the stage unchanged.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PendingStage {}
+use crate::tokenize::TokenizeConfig;
 
 /// The whole `pipeline.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -52,9 +47,9 @@ pub struct PipelineConfig {
     /// `[dedup]`.
     #[serde(default)]
     pub dedup: DedupConfig,
-    /// `[tokenize]` (pending).
+    /// `[tokenize]`.
     #[serde(default)]
-    pub tokenize: PendingStage,
+    pub tokenize: TokenizeConfig,
     /// `[shard]`.
     #[serde(default)]
     pub shard: ShardConfig,
@@ -69,7 +64,7 @@ pub(crate) struct Hashed<'a> {
     pub quality: &'a QualityConfig,
     pub pii: &'a PiiConfig,
     pub dedup: &'a DedupConfig,
-    pub tokenize: &'a PendingStage,
+    pub tokenize: &'a TokenizeConfig,
     pub shard: &'a ShardConfig,
 }
 
@@ -108,6 +103,21 @@ impl LoadedConfig {
         if let Err((key, message)) = loaded.config.dedup.params() {
             let at = loaded.src.find("[dedup]").unwrap_or(0);
             return Err(loaded.error(at..at, key, format!("[dedup] {key} {message}")));
+        }
+        let (tokenize, shard) = (&loaded.config.tokenize, &loaded.config.shard);
+        if loaded.config.tokenize.tokenizer.is_none() {
+            for (set, key) in
+                [(tokenize.seq_len.is_some(), "seq_len"), (shard.target_tokens.is_some(), "target_tokens")]
+            {
+                if set {
+                    let at = loaded.src.find(key).unwrap_or(0);
+                    return Err(loaded.error(
+                        at..at,
+                        key,
+                        format!("`{key}` needs a tokenizer: set [tokenize] tokenizer"),
+                    ));
+                }
+            }
         }
         if loaded.config.inputs.get_ref().is_empty() {
             return Err(loaded.error(

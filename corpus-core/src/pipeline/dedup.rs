@@ -244,7 +244,7 @@ impl DedupRun {
         reporter.advance(Phase::Dedup, 1);
         tracing::debug!("Dedup index written.");
 
-        // Phase 4: every task's parts filtered and compressed (the ledgers of tasks that lost
+        // Phase 4: every task's parts filtered (the ledgers of tasks that lost
         // documents rewritten).
         let filtered: Vec<(usize, TaskResult)> = (0..results.len())
             .into_par_iter()
@@ -321,11 +321,11 @@ fn filter_task(plan: &Plan, task_dir: &Path, result: &TaskResult, drops: &[Dropp
             totals.add(&kept);
             let sink = match &mut sink {
                 Some(s) => s,
-                None => sink.insert(ParquetSink::create(
+                // Read back once by the shard phase, which compresses.
+                None => sink.insert(ParquetSink::create_uncompressed(
                     &out.join(&name),
                     &format!("filtered/{name}"),
                     kept.record_batch().schema(),
-                    shard.zstd_level,
                     shard.row_group_bytes(),
                 )?),
             };

@@ -38,9 +38,9 @@ use crate::ingest::{self, Task};
 use crate::ledger::{Decision, LedgerRow, LedgerSummary, ledger_schema, rows_to_batch};
 use crate::shard::manifest::TextTotals;
 use crate::shard::manifest::{
-    ContributionSummary, DatasetManifest, FORMAT, MANIFEST_FILE, ShardEntry, TierSummary, Tool,
+    ContributionSummary, DatasetManifest, FORMAT, MANIFEST_FILE, Packing, ShardEntry, SplitSummary, TierSummary, Tool,
 };
-use crate::shard::{FileInfo, ParquetSink, ShardConfig, concat, write_atomic};
+use crate::shard::{FileInfo, ParquetSink, concat, write_atomic};
 use crate::stage::{DropReason, Stage, Verdict};
 
 /// How to run.
@@ -106,8 +106,18 @@ pub(super) struct Partition {
 }
 
 impl Partition {
+    /// The tier.
+    pub(super) fn tier(&self) -> Tier {
+        self.tier
+    }
+
+    /// The licence of a share-alike partition.
+    pub(super) fn licence(&self) -> Option<&str> {
+        self.licence.as_deref()
+    }
+
     /// `public`, `public-share-alike/CC-BY-SA-4.0`, …: the shard directory under `shards/`.
-    fn dir(&self) -> String {
+    pub(super) fn dir(&self) -> String {
         match &self.licence {
             Some(l) => format!("{}/{l}", self.tier.as_str()),
             None => self.tier.as_str().to_string(),
@@ -251,23 +261,15 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         Some(d) => Some(d.run(plan, &tasks_dir, &work, &mut results, reporter)?),
         None => None,
     };
-    let outputs = plan_outputs(&results, &tasks_dir, &plan.config.config.shard);
-    reporter.started(Phase::Write, outputs.len() as u64, 0);
+    let sharded = super::shard::run(plan, &results, &tasks_dir, &work, reporter)?;
+    tracing::debug!(files = sharded.shards.len(), "Shards written.");
+    let outputs = plan_outputs(&results, &tasks_dir);
     let files_dir = work.join("files");
     std::fs::create_dir_all(&files_dir).at(&files_dir)?;
-    let written: Vec<FileInfo> = outputs
-        .par_iter()
-        .map(|o| {
-            let info = o.write(out, &files_dir);
-            reporter.advance(Phase::Write, 1);
-            info
-        })
-        .collect::<Result<_>>()?;
-    reporter.finished(Phase::Write);
-    tracing::debug!(files = outputs.len(), "Shards written.");
+    let ledger: Vec<FileInfo> = outputs.par_iter().map(|o| o.write(out, &files_dir)).collect::<Result<_>>()?;
 
     // The accounting: every input record is in the ledger, and kept ones are in the shards.
-    let mut manifest = build_manifest(plan, &results, &outputs, written)?;
+    let mut manifest = build_manifest(plan, &results, sharded.shards, ledger)?;
     manifest.dedup = dedup_summary;
     manifest.attribution = write_attribution(plan, &manifest)?;
     write_atomic(&out.join(MANIFEST_FILE), &manifest.to_bytes()?)?;
@@ -511,13 +513,14 @@ impl TaskContext<'_> {
                     let name = format!("{}-{:04}.parquet", partition.dir().replace('/', "--"), writer.done.len());
                     let shard = &self.plan.config.config.shard;
                     let path = dir.join(&name);
-                    // With dedup on, every part is filtered and re-encoded after the global
-                    // phases: written uncompressed here, it is compressed once.
-                    writer.current.insert(if self.dedup.is_some() {
-                        ParquetSink::create_uncompressed(&path, &name, batch.schema(), shard.row_group_bytes())?
-                    } else {
-                        ParquetSink::create(&path, &name, batch.schema(), shard.zstd_level, shard.row_group_bytes())?
-                    })
+                    // Every part is read back by the shard phase (split, shuffled, tokenized
+                    // and re-encoded): written uncompressed here, it is compressed once.
+                    writer.current.insert(ParquetSink::create_uncompressed(
+                        &path,
+                        &name,
+                        batch.schema(),
+                        shard.row_group_bytes(),
+                    )?)
                 }
             };
             sink.write(&batch)?;
@@ -622,40 +625,13 @@ struct Output {
     rel: String,
     /// Marker name under `.work/files/`.
     marker: String,
-    /// Partition, for shards.
-    partition: Option<Partition>,
     /// Input files, in order, with what they hold.
     inputs: Vec<(PathBuf, FileInfo)>,
 }
 
-fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> Vec<Output> {
+/// The ledger files: task ledgers in task order, up to LEDGER_ROWS_PER_FILE rows each.
+fn plan_outputs(results: &[TaskResult], tasks_dir: &Path) -> Vec<Output> {
     let mut outputs = Vec::new();
-    // Shards: each partition's parts in task order, cut greedily at `target_megabytes` of text.
-    let mut partitions: Vec<&Partition> = results.iter().flat_map(|r| r.parts.iter().map(|p| &p.partition)).collect();
-    partitions.sort();
-    partitions.dedup();
-    for partition in partitions {
-        let mut groups: Vec<(Vec<(PathBuf, FileInfo)>, u64)> = Vec::new();
-        for (i, r) in results.iter().enumerate() {
-            for part in r.parts.iter().filter(|p| &p.partition == partition) {
-                let input = (tasks_dir.join(task_name(i)).join(&part.file.path), part.file.clone());
-                match groups.last_mut() {
-                    Some((files, bytes)) if *bytes + part.file.text_bytes <= cfg.target_bytes() => {
-                        files.push(input);
-                        *bytes += part.file.text_bytes;
-                    }
-                    _ => groups.push((vec![input], part.file.text_bytes)),
-                }
-            }
-        }
-        let n = groups.len();
-        for (k, (inputs, _)) in groups.into_iter().enumerate() {
-            let name = format!("train-{k:05}-of-{n:05}.parquet");
-            let rel = format!("shards/{}/{name}", partition.dir());
-            let marker = format!("shard-{}-{name}.json", partition.dir().replace('/', "--"));
-            outputs.push(Output { rel, marker, partition: Some(partition.clone()), inputs });
-        }
-    }
     // Ledger files: task ledgers in task order, up to LEDGER_ROWS_PER_FILE rows each.
     let mut groups: Vec<(Vec<(PathBuf, FileInfo)>, u64)> = Vec::new();
     for (i, r) in results.iter().enumerate().filter(|(_, r)| r.ledger.rows > 0) {
@@ -671,12 +647,7 @@ fn plan_outputs(results: &[TaskResult], tasks_dir: &Path, cfg: &ShardConfig) -> 
     let n = groups.len();
     for (k, (inputs, _)) in groups.into_iter().enumerate() {
         let name = format!("ledger-{k:05}-of-{n:05}.parquet");
-        outputs.push(Output {
-            rel: format!("ledger/{name}"),
-            marker: format!("ledger-{name}.json"),
-            partition: None,
-            inputs,
-        });
+        outputs.push(Output { rel: format!("ledger/{name}"), marker: format!("ledger-{name}.json"), inputs });
     }
     outputs
 }
@@ -698,8 +669,8 @@ impl Output {
 fn build_manifest(
     plan: &Plan,
     results: &[TaskResult],
-    outputs: &[Output],
-    written: Vec<FileInfo>,
+    shards: Vec<ShardEntry>,
+    ledger: Vec<FileInfo>,
 ) -> Result<DatasetManifest> {
     let mut documents = LedgerSummary::default();
     let mut per_contribution: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
@@ -709,31 +680,25 @@ fn build_manifest(
         c.0 += r.summary.inputs;
         c.1 += r.summary.kept;
     }
-    let mut shards = Vec::new();
-    let mut ledger = Vec::new();
     let mut tiers: BTreeMap<String, TierSummary> = BTreeMap::new();
-    for (o, info) in outputs.iter().zip(written) {
-        match &o.partition {
-            Some(partition) => {
-                let tier = partition.tier;
-                let t = tiers.entry(tier.as_str().to_string()).or_default();
-                t.documents += info.rows;
-                t.text_bytes += info.text_bytes;
-                t.shards += 1;
-                for (l, n) in &info.licences {
-                    *t.licences.entry(l.clone()).or_default() += n;
-                }
-                shards.push(ShardEntry {
-                    tier: tier.as_str().to_string(),
-                    licence: partition.licence.clone(),
-                    split: "train".to_string(),
-                    file: info,
-                });
-            }
-            None => ledger.push(info),
+    let mut splits: BTreeMap<String, BTreeMap<String, SplitSummary>> = BTreeMap::new();
+    for s in &shards {
+        let t = tiers.entry(s.tier.clone()).or_default();
+        t.documents += s.documents;
+        t.text_bytes += s.file.text_bytes;
+        t.tokens += s.file.tokens;
+        t.shards += 1;
+        for (l, n) in &s.file.licences {
+            *t.licences.entry(l.clone()).or_default() += n;
         }
+        let sp = splits.entry(s.tier.clone()).or_default().entry(s.split.clone()).or_default();
+        sp.shards += 1;
+        sp.rows += s.file.rows;
+        sp.documents += s.documents;
+        sp.tokens += s.file.tokens;
+        sp.text_bytes += s.file.text_bytes;
     }
-    let written_docs: u64 = shards.iter().map(|s| s.file.rows).sum();
+    let written_docs: u64 = shards.iter().map(|s| s.documents).sum();
     documents.check(written_docs)?;
     let ledger_rows: u64 = ledger.iter().map(|l| l.rows).sum();
     if ledger_rows != documents.inputs {
@@ -811,6 +776,15 @@ fn build_manifest(
         },
         documents,
         tiers,
+        splits,
+        tokenizer: plan.tokenizer.as_ref().map(|t| t.info().clone()),
+        packing: plan
+            .config
+            .config
+            .tokenize
+            .seq_len
+            .filter(|_| plan.tokenizer.is_some())
+            .map(|n| Packing { seq_len: n.get() as u64 }),
         contributions: info.into_values().collect(),
         shards,
         ledger,

@@ -5,6 +5,7 @@ mod dedup;
 pub mod executor;
 pub mod plan;
 pub mod reporter;
+mod shard;
 
 use crate::stage::Stage;
 pub use config::{LoadedConfig, PipelineConfig};

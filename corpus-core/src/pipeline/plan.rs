@@ -17,6 +17,7 @@ use crate::ingest::{self, Opened, Task, Work, hex};
 use crate::ledger::LedgerRow;
 use crate::licence::{self, Licensing};
 use crate::stage::DropReason;
+use crate::tokenize::TextTokenizer;
 use std::sync::Arc;
 
 /// Everything a run needs, resolved.
@@ -40,6 +41,22 @@ pub struct Plan {
     pub input_bytes: u64,
     /// Loose data files read as one contribution ([`plan_files`]): no licence decision was made.
     pub loose: bool,
+    /// The tokenizer of `[tokenize]`, loaded.
+    pub tokenizer: Option<Arc<TextTokenizer>>,
+}
+
+/// Loads `[tokenize] tokenizer`, if set.
+fn load_tokenizer(config: &LoadedConfig) -> Result<Option<Arc<TextTokenizer>>> {
+    let cfg = &config.config.tokenize;
+    cfg.tokenizer.as_ref().map(|t| Ok(Arc::new(TextTokenizer::load(&config.resolve(t), cfg)?))).transpose()
+}
+
+/// What the config hash adds for the tokenizer: its fingerprint (not its path) and its BOS/EOS.
+fn tokenizer_hash(tokenizer: Option<&Arc<TextTokenizer>>) -> String {
+    tokenizer.map_or_else(String::new, |t| {
+        let i = t.info();
+        format!("\ntokenizer {} {:?} {:?}", i.sha256, i.bos, i.eos)
+    })
 }
 
 const GLOB_META: [char; 5] = ['*', '?', '[', '{', '}'];
@@ -152,9 +169,11 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
         }
         tasks.extend(ingest::plan_tasks(opened, &config.config.ingest));
     }
+    let tokenizer = load_tokenizer(&config)?;
     let config_hash = {
         let mut h = Sha256::new();
         h.update(serde_json::to_vec(&config.hashed()).unwrap_or_default());
+        h.update(tokenizer_hash(tokenizer.as_ref()).as_bytes());
         h.update(format!("\nlicensing {} {run_date}", licensing.fingerprint).as_bytes());
         for (id, sha) in &manifests {
             h.update(format!("\n{id} {sha}").as_bytes());
@@ -178,6 +197,7 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
         inputs_fingerprint,
         input_bytes,
         loose: false,
+        tokenizer,
     })
 }
 
@@ -229,9 +249,11 @@ pub fn plan_files(
     let tasks = ingest::plan_tasks(Opened::Valid(contribution, resolved), &config.config.ingest);
     let run_date = licence::today();
     let licensing = Arc::new(Licensing::load(None, None, run_date)?);
+    let tokenizer = load_tokenizer(&config)?;
     let config_hash = {
         let mut h = Sha256::new();
         h.update(serde_json::to_vec(&config.hashed()).unwrap_or_default());
+        h.update(tokenizer_hash(tokenizer.as_ref()).as_bytes());
         h.update(format!("\nloose {text_field} {id_field:?}").as_bytes());
         hex(&h.finalize())
     };
@@ -251,6 +273,7 @@ pub fn plan_files(
         inputs_fingerprint,
         input_bytes,
         loose: true,
+        tokenizer,
     })
 }
 

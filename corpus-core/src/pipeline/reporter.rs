@@ -8,6 +8,8 @@ pub enum Phase {
     Read,
     /// Dedup's global steps (a band's buckets, the clusters, the index, a task's filter).
     Dedup,
+    /// Splitting, shuffling and tokenizing the kept documents; progress in text bytes.
+    Tokenize,
     /// Writing shards and ledger files; progress in files.
     Write,
 }
@@ -18,6 +20,7 @@ impl Phase {
         match self {
             Phase::Read => "reading",
             Phase::Dedup => "deduplicating",
+            Phase::Tokenize => "tokenizing",
             Phase::Write => "writing shards",
         }
     }

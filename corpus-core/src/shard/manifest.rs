@@ -106,6 +106,9 @@ pub struct TierSummary {
     pub documents: u64,
     /// Bytes of text.
     pub text_bytes: u64,
+    /// Tokens (with a tokenizer).
+    #[serde(default)]
+    pub tokens: u64,
     /// Shards.
     pub shards: u64,
     /// Documents per licence.
@@ -121,11 +124,36 @@ pub struct ShardEntry {
     /// carry it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<String>,
-    /// `train` (validation splits come with the tokenize/shard stage).
+    /// `train` or `validation`.
     pub split: String,
+    /// Documents in it (rows, unless rows are packed sequences; a document split between
+    /// two shards counts in the first).
+    pub documents: u64,
     /// Path, size, checksum and counts.
     #[serde(flatten)]
     pub file: FileInfo,
+}
+
+/// Totals of one split of one tier.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SplitSummary {
+    /// Shards.
+    pub shards: u64,
+    /// Rows (documents, or packed sequences).
+    pub rows: u64,
+    /// Documents.
+    pub documents: u64,
+    /// Tokens.
+    pub tokens: u64,
+    /// Bytes of text.
+    pub text_bytes: u64,
+}
+
+/// Packing, when rows are fixed-length sequences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Packing {
+    /// Tokens per sequence (the last sequence of a shard may be shorter).
+    pub seq_len: u64,
 }
 
 /// The dedup stage's record in the manifest.
@@ -169,6 +197,15 @@ pub struct DatasetManifest {
     pub documents: LedgerSummary,
     /// Per tier.
     pub tiers: BTreeMap<String, TierSummary>,
+    /// Per tier, per split (`train`, `validation`).
+    #[serde(default)]
+    pub splits: BTreeMap<String, BTreeMap<String, SplitSummary>>,
+    /// The tokenizer, when documents were tokenized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokenizer: Option<crate::tokenize::TokenizerInfo>,
+    /// Packing, when rows are packed sequences.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packing: Option<Packing>,
     /// Per contribution, sorted by id.
     pub contributions: Vec<ContributionSummary>,
     /// Every shard, by tier then name.

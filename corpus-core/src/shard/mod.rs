@@ -3,11 +3,13 @@
 //! by size, and on [`ParquetSink::finish`] syncs and renames it into place.
 
 pub mod manifest;
+pub mod order;
+pub mod reader;
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 
 use arrow_array::RecordBatch;
@@ -24,14 +26,28 @@ use crate::batch::LICENCE;
 use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
 use crate::ingest::hex;
 
-/// `[shard]`: how output shards are cut.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `[shard]`: how documents are split, ordered and cut into shards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShardConfig {
-    /// Target size of one shard, in MiB of text (shards hold whole task parts, so they end a
-    /// little under or over).
+    /// Target size of one shard, in MiB of text (a shard is closed after the document that
+    /// reaches it). Used when `target_tokens` is not set.
     #[serde(default = "default_target_megabytes")]
     pub target_megabytes: NonZeroUsize,
+    /// Target size of one shard, in tokens (with a tokenizer; overrides `target_megabytes`).
+    #[serde(default)]
+    pub target_tokens: Option<NonZeroU64>,
+    /// Share of documents held out as the `validation` split, chosen by a seeded hash of the
+    /// doc_id (so a document keeps its split from release to release).
+    #[serde(default = "default_validation_fraction", deserialize_with = "fraction")]
+    pub validation_fraction: f64,
+    /// Seed of the split and of the shuffle.
+    #[serde(default)]
+    pub seed: u64,
+    /// Shuffle documents (by a seeded hash of the doc_id: the same order whatever the thread
+    /// count and input order). Off: input order.
+    #[serde(default = "default_true")]
+    pub shuffle: bool,
     /// Largest Parquet row group, in MiB of encoded data as parquet estimates it while writing
     /// (a few MB on disk after zstd): small enough to stream.
     #[serde(default = "default_row_group_megabytes")]
@@ -50,6 +66,20 @@ fn default_row_group_megabytes() -> NonZeroUsize {
 fn default_zstd_level() -> i32 {
     3
 }
+fn default_validation_fraction() -> f64 {
+    0.01
+}
+fn default_true() -> bool {
+    true
+}
+
+fn fraction<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    let f = f64::deserialize(d)?;
+    if !(0.0..=1.0).contains(&f) {
+        return Err(serde::de::Error::custom(format!("validation_fraction must be in [0, 1], got {f}")));
+    }
+    Ok(f)
+}
 
 fn zstd_level<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<i32, D::Error> {
     let level = i32::deserialize(d)?;
@@ -63,6 +93,10 @@ impl Default for ShardConfig {
     fn default() -> Self {
         Self {
             target_megabytes: default_target_megabytes(),
+            target_tokens: None,
+            validation_fraction: default_validation_fraction(),
+            seed: 0,
+            shuffle: true,
             row_group_megabytes: default_row_group_megabytes(),
             zstd_level: default_zstd_level(),
         }
@@ -93,9 +127,16 @@ pub struct FileInfo {
     pub sha256: String,
     /// Bytes of the `text` column, when there is one.
     pub text_bytes: u64,
+    /// Sum of the `n_tokens` column, when there is one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tokens: u64,
     /// Rows per licence, when there is a `licence` column.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub licences: BTreeMap<String, u64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Hashes and counts everything written through it.
@@ -191,6 +232,10 @@ impl ParquetSink {
             let offsets = text.as_string::<i32>().value_offsets();
             self.info.text_bytes += (offsets[offsets.len() - 1] - offsets[0]) as u64;
         }
+        if let Some(n) = batch.column_by_name(order::N_TOKENS) {
+            let n = n.as_primitive::<arrow_array::types::UInt32Type>();
+            self.info.tokens += n.values().iter().map(|&x| u64::from(x)).sum::<u64>();
+        }
         if let Some(licences) = batch.column_by_name(LICENCE) {
             for l in licences.as_string::<i32>().iter().flatten() {
                 *self.info.licences.entry(l.to_string()).or_default() += 1;
@@ -212,6 +257,11 @@ impl ParquetSink {
     /// Text bytes written so far.
     pub fn text_bytes(&self) -> u64 {
         self.info.text_bytes
+    }
+
+    /// Adds to the licence composition (packed rows carry no `licence` column).
+    pub fn count_licence(&mut self, licence: &str, n: u64) {
+        *self.info.licences.entry(licence.to_string()).or_default() += n;
     }
 
     /// Closes the file, syncs it, renames it into place, and returns what was written.
@@ -333,6 +383,7 @@ pub fn concat(inputs: &[(PathBuf, FileInfo)], path: &Path, rel: &str) -> Result<
         }
         info.rows += part.rows;
         info.text_bytes += part.text_bytes;
+        info.tokens += part.tokens;
         for (l, n) in &part.licences {
             *info.licences.entry(l.clone()).or_default() += n;
         }

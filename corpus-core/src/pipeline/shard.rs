@@ -1,0 +1,442 @@
+//! The tokenize and shard phases of a run, after dedup: every kept document gets its split, its
+//! shuffle key and (with a tokenizer) its token ids; then each (partition, split) is cut into
+//! shards of about the target size and written in key order, packed into sequences if asked.
+//!
+//! ```text
+//! .work/shard/TTTTT-KKKK-<split>.parquet   part K of task T, one split, sorted by key (uncompressed)
+//! .work/shard/TTTTT-KKKK-<split>.keys      its (key u64, tokens u32, text bytes u32) per row, LE
+//! .work/shard/TTTTT-KKKK.json              done: the runs the part gave
+//! .work/shard/cut-<group>.json             where each shard of a group starts in every run
+//! ```
+//!
+//! This is a sort-based shuffle: runs sorted in parallel, then a k-way merge over their keys
+//! only (16 bytes a document) to cut shards, then each shard merged from the row ranges of the
+//! runs. Memory is one part (≤ 64 MiB of text) per sorting thread and one shard per writing
+//! thread, whatever the corpus size; the order is a function of doc ids and the seed alone.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array as _, ArrayRef, RecordBatch, UInt32Array};
+use arrow_schema::{Field, Schema};
+use arrow_select::concat::concat_batches;
+use arrow_select::interleave::interleave_record_batch;
+use arrow_select::take::take_record_batch;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::executor::{Partition, TaskResult, json, task_name};
+use super::plan::Plan;
+use super::reporter::{Phase, Reporter};
+use crate::batch::{DOC_ID, DocBatch, LICENCE, TEXT};
+use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
+use crate::shard::manifest::ShardEntry;
+use crate::shard::order::{self, INPUT_IDS, N_TOKENS, Packer, Split};
+use crate::shard::{ParquetSink, write_atomic};
+use crate::tokenize::TextTokenizer;
+
+/// Bytes per row of a `.keys` file.
+const KEY_RECORD: usize = 16;
+/// Rows per output batch while merging a shard.
+const WRITE_ROWS: usize = 4096;
+
+/// One sorted run: the documents of one split of one task part, in key order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SortedRun {
+    partition: Partition,
+    split: Split,
+    /// File stem under `.work/shard/`.
+    stem: String,
+    rows: u64,
+    text_bytes: u64,
+    tokens: u64,
+}
+
+/// `.work/shard/cut-<group>.json`: `bounds[s][r]` is the first row of run `r` in shard `s`;
+/// `bounds[shards]` are the runs' lengths.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cut {
+    bounds: Vec<Vec<u64>>,
+}
+
+/// What the phases produced, for the manifest.
+#[derive(Debug)]
+pub(super) struct Sharded {
+    pub(super) shards: Vec<ShardEntry>,
+}
+
+/// One shard to write.
+struct ShardJob<'a> {
+    partition: &'a Partition,
+    split: Split,
+    runs: Vec<&'a SortedRun>,
+    /// Row range of each run.
+    ranges: Vec<(u64, u64)>,
+    rel: String,
+    marker: String,
+}
+
+/// Runs the tokenize and shard phases over the tasks' parts.
+pub(super) fn run(
+    plan: &Plan,
+    results: &[TaskResult],
+    tasks_dir: &Path,
+    work: &Path,
+    reporter: &dyn Reporter,
+) -> Result<Sharded> {
+    let dir = work.join("shard");
+    std::fs::create_dir_all(&dir).at(&dir)?;
+    let tokenizer = plan.tokenizer.as_deref();
+    let parts: Vec<(usize, usize, &super::executor::Part)> =
+        results.iter().enumerate().flat_map(|(t, r)| r.parts.iter().enumerate().map(move |(k, p)| (t, k, p))).collect();
+    let total: u64 = parts.iter().map(|(_, _, p)| p.file.text_bytes).sum();
+    reporter.started(Phase::Tokenize, total, 0);
+    let sorted: Vec<Vec<SortedRun>> = parts
+        .par_iter()
+        .map(|&(t, k, part)| {
+            let stem = format!("{}-{k:04}", task_name(t));
+            let marker = dir.join(format!("{stem}.json"));
+            let runs = match std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+                Some(runs) => runs,
+                None => {
+                    let path = tasks_dir.join(task_name(t)).join(&part.file.path);
+                    let runs = sort_part(plan, tokenizer, &path, &part.partition, &dir, &stem)?;
+                    write_atomic(&marker, &json(&runs)?)?;
+                    runs
+                }
+            };
+            reporter.advance(Phase::Tokenize, part.file.text_bytes);
+            Ok(runs)
+        })
+        .collect::<Result<_>>()?;
+    reporter.finished(Phase::Tokenize);
+
+    // Groups: (partition, split) → its runs in task/part order.
+    let mut groups: BTreeMap<(&Partition, Split), Vec<&SortedRun>> = BTreeMap::new();
+    for run in sorted.iter().flatten().filter(|r| r.rows > 0) {
+        groups.entry((&run.partition, run.split)).or_default().push(run);
+    }
+    let cfg = &plan.config.config.shard;
+    let by_tokens = cfg.target_tokens.filter(|_| tokenizer.is_some());
+    let target = by_tokens.map_or_else(|| cfg.target_bytes(), |t| t.get());
+    let cuts: Vec<Cut> = groups
+        .par_iter()
+        .map(|((partition, split), runs)| {
+            let marker = dir.join(format!("cut-{}-{}.json", partition.dir().replace('/', "--"), split.as_str()));
+            if let Some(cut) = std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+                return Ok(cut);
+            }
+            let cut = cut_group(&dir, runs, target, by_tokens.is_some())?;
+            write_atomic(&marker, &json(&cut)?)?;
+            Ok(cut)
+        })
+        .collect::<Result<_>>()?;
+
+    let mut jobs = Vec::new();
+    for (((partition, split), runs), cut) in groups.iter().zip(&cuts) {
+        let n = cut.bounds.len() - 1;
+        for s in 0..n {
+            let name = format!("{}-{s:05}-of-{n:05}.parquet", split.as_str());
+            jobs.push(ShardJob {
+                partition,
+                split: *split,
+                runs: runs.clone(),
+                ranges: (0..runs.len()).map(|r| (cut.bounds[s][r], cut.bounds[s + 1][r])).collect(),
+                rel: format!("shards/{}/{name}", partition.dir()),
+                marker: format!("shard-{}-{name}.json", partition.dir().replace('/', "--")),
+            });
+        }
+    }
+    reporter.started(Phase::Write, jobs.len() as u64, 0);
+    let files_dir = work.join("files");
+    std::fs::create_dir_all(&files_dir).at(&files_dir)?;
+    let shards: Vec<ShardEntry> = jobs
+        .par_iter()
+        .map(|job| {
+            let marker = files_dir.join(&job.marker);
+            let entry = match std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+                Some(entry) => entry,
+                None => {
+                    let entry = write_shard(plan, &dir, job)?;
+                    write_atomic(&marker, &json(&entry)?)?;
+                    entry
+                }
+            };
+            reporter.advance(Phase::Write, 1);
+            Ok(entry)
+        })
+        .collect::<Result<_>>()?;
+    reporter.finished(Phase::Write);
+    Ok(Sharded { shards })
+}
+
+/// Reads one part, assigns splits and keys, tokenizes, and writes one sorted run per split.
+fn sort_part(
+    plan: &Plan,
+    tokenizer: Option<&TextTokenizer>,
+    path: &Path,
+    partition: &Partition,
+    dir: &Path,
+    stem: &str,
+) -> Result<Vec<SortedRun>> {
+    let cfg = &plan.config.config.shard;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at(path)?).at(path)?;
+    let schema = Arc::clone(builder.schema());
+    let batches: Vec<RecordBatch> = builder.build().at(path)?.collect::<std::result::Result<_, _>>()?;
+    let batch = concat_batches(&schema, &batches)?;
+    drop(batches);
+    let docs = DocBatch::try_new(batch)?;
+    let (ids, texts) = (docs.doc_ids(), docs.texts());
+    let n = docs.num_rows();
+    let keys: Vec<u64> =
+        (0..n).map(|i| if cfg.shuffle { order::order_key(cfg.seed, ids.value(i)) } else { 0 }).collect();
+    let splits: Vec<Split> = (0..n).map(|i| order::split_of(cfg.seed, ids.value(i), cfg.validation_fraction)).collect();
+    let mut batch = docs.record_batch().clone();
+    let mut tokens: Vec<u32> = vec![0; n];
+    if let Some(tok) = tokenizer {
+        let texts: Vec<&str> = (0..n).map(|i| texts.value(i)).collect();
+        let encoded = tok.encode_all(&texts)?;
+        tokens = encoded.iter().map(|e| e.len() as u32).collect();
+        let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
+        let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
+        let ids_col = order::ids_array(&encoded, tok.info().id_type)?;
+        fields.push(Arc::new(Field::new(INPUT_IDS, ids_col.data_type().clone(), false)));
+        columns.push(ids_col);
+        fields.push(Arc::new(Field::new(N_TOKENS, arrow_schema::DataType::UInt32, false)));
+        columns.push(Arc::new(UInt32Array::from(tokens.clone())));
+        batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
+    }
+    let text_len = |i: usize| texts.value(i).len() as u32;
+    let mut runs = Vec::new();
+    for split in Split::ALL {
+        let mut rows: Vec<u32> = (0..n as u32).filter(|&i| splits[i as usize] == split).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort_by_key(|&i| (keys[i as usize], i));
+        let sorted = take_record_batch(&batch, &UInt32Array::from(rows.clone()))?;
+        let run_stem = format!("{stem}-{}", split.as_str());
+        let file = dir.join(format!("{run_stem}.parquet"));
+        let mut sink = ParquetSink::create_uncompressed(&file, &run_stem, sorted.schema(), cfg.row_group_bytes())?;
+        sink.write(&sorted)?;
+        let info = sink.finish()?;
+        let mut sidecar = Vec::with_capacity(rows.len() * KEY_RECORD);
+        for &i in &rows {
+            sidecar.extend_from_slice(&keys[i as usize].to_le_bytes());
+            sidecar.extend_from_slice(&tokens[i as usize].to_le_bytes());
+            sidecar.extend_from_slice(&text_len(i as usize).to_le_bytes());
+        }
+        write_atomic(&dir.join(format!("{run_stem}.keys")), &sidecar)?;
+        runs.push(SortedRun {
+            partition: partition.clone(),
+            split,
+            stem: run_stem,
+            rows: info.rows,
+            text_bytes: info.text_bytes,
+            tokens: rows.iter().map(|&i| u64::from(tokens[i as usize])).sum(),
+        });
+    }
+    Ok(runs)
+}
+
+/// Streams the `.keys` records of a run.
+struct KeyReader {
+    reader: BufReader<File>,
+    path: PathBuf,
+    left: u64,
+}
+
+/// A `.keys` record.
+#[derive(Debug, Clone, Copy)]
+struct KeyRecord {
+    key: u64,
+    tokens: u32,
+    text_bytes: u32,
+}
+
+impl KeyReader {
+    fn open(dir: &Path, run: &SortedRun, from: u64, to: u64) -> Result<Self> {
+        let path = dir.join(format!("{}.keys", run.stem));
+        let mut file = File::open(&path).at(&path)?;
+        file.seek(SeekFrom::Start(from * KEY_RECORD as u64)).at(&path)?;
+        Ok(Self { reader: BufReader::with_capacity(1 << 16, file), path, left: to - from })
+    }
+
+    fn next(&mut self) -> Result<Option<KeyRecord>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let mut b = [0u8; KEY_RECORD];
+        self.reader.read_exact(&mut b).at(&self.path)?;
+        self.left -= 1;
+        let u32_at = |o: usize| u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+        let key = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        Ok(Some(KeyRecord { key, tokens: u32_at(8), text_bytes: u32_at(12) }))
+    }
+}
+
+/// K-way merge of `ranges` of `runs` by (key, run): calls `each(run, record)` in output order.
+fn merge(
+    dir: &Path,
+    runs: &[&SortedRun],
+    ranges: &[(u64, u64)],
+    each: &mut dyn FnMut(usize, KeyRecord) -> Result<()>,
+) -> Result<()> {
+    let mut readers: Vec<KeyReader> =
+        runs.iter().zip(ranges).map(|(run, &(a, b))| KeyReader::open(dir, run, a, b)).collect::<Result<_>>()?;
+    let mut heads: Vec<Option<KeyRecord>> = Vec::with_capacity(readers.len());
+    let mut heap = BinaryHeap::new();
+    for (r, reader) in readers.iter_mut().enumerate() {
+        let head = reader.next()?;
+        if let Some(h) = head {
+            heap.push(Reverse((h.key, r)));
+        }
+        heads.push(head);
+    }
+    while let Some(Reverse((_, r))) = heap.pop() {
+        let Some(record) = heads[r] else { continue };
+        each(r, record)?;
+        heads[r] = readers[r].next()?;
+        if let Some(h) = heads[r] {
+            heap.push(Reverse((h.key, r)));
+        }
+    }
+    Ok(())
+}
+
+/// Cuts a group's merged order into shards of about `target` tokens (or text bytes): a shard is
+/// closed after the document that reaches the target.
+fn cut_group(dir: &Path, runs: &[&SortedRun], target: u64, by_tokens: bool) -> Result<Cut> {
+    let ranges: Vec<(u64, u64)> = runs.iter().map(|r| (0, r.rows)).collect();
+    let mut pos = vec![0u64; runs.len()];
+    let mut bounds = vec![pos.clone()];
+    let mut size = 0u64;
+    merge(dir, runs, &ranges, &mut |r, rec| {
+        pos[r] += 1;
+        size += u64::from(if by_tokens { rec.tokens } else { rec.text_bytes });
+        if size >= target {
+            bounds.push(pos.clone());
+            size = 0;
+        }
+        Ok(())
+    })?;
+    if bounds.last() != Some(&pos) {
+        bounds.push(pos);
+    }
+    Ok(Cut { bounds })
+}
+
+/// Reads rows `[a, b)` of a run.
+fn read_range(path: &Path, a: u64, b: u64) -> Result<RecordBatch> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at(path)?).at(path)?;
+    let schema = Arc::clone(builder.schema());
+    let selection = RowSelection::from(vec![RowSelector::skip(a as usize), RowSelector::select((b - a) as usize)]);
+    let reader = builder.with_row_selection(selection).build().at(path)?;
+    let batches: Vec<RecordBatch> = reader.collect::<std::result::Result<_, _>>()?;
+    Ok(concat_batches(&schema, &batches)?)
+}
+
+/// Merges a shard's row ranges in key order and writes it (packed, with `seq_len`).
+fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry> {
+    let cfg = &plan.config.config.shard;
+    let live: Vec<usize> = (0..job.runs.len()).filter(|&r| job.ranges[r].0 < job.ranges[r].1).collect();
+    let runs: Vec<&SortedRun> = live.iter().map(|&r| job.runs[r]).collect();
+    let ranges: Vec<(u64, u64)> = live.iter().map(|&r| job.ranges[r]).collect();
+    let batches: Vec<RecordBatch> = runs
+        .iter()
+        .zip(&ranges)
+        .map(|(run, &(a, b))| read_range(&dir.join(format!("{}.parquet", run.stem)), a, b))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&RecordBatch> = batches.iter().collect();
+    let mut order: Vec<(usize, usize)> = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
+    let mut next = vec![0usize; runs.len()];
+    let mut text_bytes = 0u64;
+    merge(dir, &runs, &ranges, &mut |r, rec| {
+        order.push((r, next[r]));
+        next[r] += 1;
+        text_bytes += u64::from(rec.text_bytes);
+        Ok(())
+    })?;
+    let path = plan.output.join(&job.rel);
+    let seq_len = plan.config.config.tokenize.seq_len.filter(|_| plan.tokenizer.is_some());
+    let documents = order.len() as u64;
+    let mut info = match (seq_len, plan.tokenizer.as_deref()) {
+        (Some(seq_len), Some(tok)) => {
+            let id_type = tok.info().id_type;
+            let mut packer = Packer::new(seq_len.get());
+            let mut sink: Option<ParquetSink> = None;
+            let mut licences: BTreeMap<String, u64> = BTreeMap::new();
+            let flush = |seqs: Vec<order::Sequence>, sink: &mut Option<ParquetSink>| -> Result<()> {
+                if seqs.is_empty() {
+                    return Ok(());
+                }
+                let (names, columns): (Vec<&str>, Vec<ArrayRef>) =
+                    order::packed_columns(&seqs, id_type)?.into_iter().unzip();
+                let fields: Vec<Field> =
+                    names.iter().zip(&columns).map(|(n, c)| Field::new(*n, c.data_type().clone(), false)).collect();
+                let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
+                let s = match sink {
+                    Some(s) => s,
+                    None => sink.insert(ParquetSink::create(
+                        &path,
+                        &job.rel,
+                        batch.schema(),
+                        cfg.zstd_level,
+                        cfg.row_group_bytes(),
+                    )?),
+                };
+                s.write(&batch)
+            };
+            for &(r, i) in &order {
+                let b = &batches[r];
+                let doc_id = b.column_by_name(DOC_ID).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
+                let licence = b.column_by_name(LICENCE).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
+                *licences.entry(licence.to_string()).or_default() += 1;
+                let ids = b
+                    .column_by_name(INPUT_IDS)
+                    .map(|c| order::row_ids(c.as_list::<i32>(), i))
+                    .ok_or_else(|| Error::Internal("a sorted run without input_ids".into()))?;
+                packer.push(doc_id, &ids);
+                if packer.pending() >= WRITE_ROWS {
+                    flush(packer.take_full(), &mut sink)?;
+                }
+            }
+            flush(packer.finish(), &mut sink)?;
+            let Some(mut sink) = sink else {
+                return Err(Error::Internal(format!("{}: a shard without documents", job.rel)));
+            };
+            licences.iter().for_each(|(l, n)| sink.count_licence(l, *n));
+            let mut info = sink.finish()?;
+            info.text_bytes = text_bytes;
+            info
+        }
+        _ => {
+            let schema = batches
+                .first()
+                .map(RecordBatch::schema)
+                .ok_or_else(|| Error::Internal(format!("{}: a shard without documents", job.rel)))?;
+            let mut sink = ParquetSink::create(&path, &job.rel, schema, cfg.zstd_level, cfg.row_group_bytes())?;
+            for chunk in order.chunks(WRITE_ROWS) {
+                sink.write(&interleave_record_batch(&refs, chunk)?)?;
+            }
+            sink.finish()?
+        }
+    };
+    if info.text_bytes == 0 {
+        info.text_bytes = text_bytes;
+    }
+    debug_assert!(batches.iter().all(|b| b.column_by_name(TEXT).is_some()));
+    Ok(ShardEntry {
+        tier: job.partition.tier().as_str().to_string(),
+        licence: job.partition.licence().map(str::to_string),
+        split: job.split.as_str().to_string(),
+        documents,
+        file: info,
+    })
+}

@@ -1,0 +1,479 @@
+//! Tokenization with the `tokenizers` crate from any `tokenizer.json`: [`TextTokenizer`] loads
+//! one (plain or `.zst`), fingerprints it, resolves BOS/EOS, and encodes documents in parallel
+//! over the caller's rayon pool. [`train`] trains a byte-level BPE on a corpus;
+//! [`chars_per_token`] measures a tokenizer on one.
+//!
+//! Documents are encoded one by one with `encode_fast` (no offsets) and without the
+//! tokenizer's own post-processor; BOS and EOS are then added from config, so a tokenizer whose
+//! template adds `<s>` (Breeze-7B) and one that adds nothing (Qwen3) are treated alike and the
+//! ids are those of HF `encode(text, add_special_tokens=False)` between them.
+
+use std::num::NonZeroUsize;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokenizers::Tokenizer;
+
+use crate::error::{Error, IoResultExt, Location, Result};
+use crate::ingest::hex;
+
+/// `[tokenize]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenizeConfig {
+    /// The `tokenizer.json` (or `tokenizer.json.zst`), relative to the config file. Without
+    /// it, shards hold text only.
+    #[serde(default, skip_serializing)]
+    pub tokenizer: Option<String>,
+    /// The tokenizer's name in the manifest (default: its directory's name, or the file stem).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Token put before every document: `auto` (what the tokenizer's own template adds first,
+    /// e.g. `<s>` for Breeze-7B, none for Qwen3), `none`, or a token of the vocabulary.
+    #[serde(default)]
+    pub bos: Special,
+    /// Token put after every document: `auto` (the end-of-text token the tokenizer declares:
+    /// `</s>`, `<|endoftext|>`, …), `none`, or a token of the vocabulary.
+    #[serde(default)]
+    pub eos: Special,
+    /// Pack documents into sequences of this many tokens (documents concatenated, each
+    /// followed by its EOS, split at `seq_len`). Without it, one row per document.
+    #[serde(default)]
+    pub seq_len: Option<NonZeroUsize>,
+}
+
+/// A BOS/EOS choice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Special {
+    /// From the tokenizer.
+    #[default]
+    Auto,
+    /// No token.
+    None,
+    /// This token.
+    Token(String),
+}
+
+impl Special {
+    /// Parses `auto`, `none` or a token.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "auto" => Self::Auto,
+            "none" => Self::None,
+            t => Self::Token(t.to_string()),
+        }
+    }
+}
+
+impl Serialize for Special {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Auto => s.serialize_str("auto"),
+            Self::None => s.serialize_str("none"),
+            Self::Token(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Special {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(Self::parse(&String::deserialize(d)?))
+    }
+}
+
+/// End-of-text tokens, in order of preference, that `eos = "auto"` looks for among a
+/// tokenizer's special tokens (a `tokenizer.json` does not say which one ends a document;
+/// `tokenizer_config.json` does, and it is not always shipped).
+const EOS_CANDIDATES: [&str; 6] = ["</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>", "<|eot_id|>", "<EOD>"];
+
+/// How token ids are stored: the narrowest unsigned type that holds every id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdType {
+    /// Every id < 65,536.
+    Uint16,
+    /// Otherwise.
+    Uint32,
+}
+
+/// A special token as the manifest records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecialToken {
+    /// Its text.
+    pub token: String,
+    /// Its id.
+    pub id: u32,
+}
+
+/// What the manifest records of the tokenizer: enough to know the ids' meaning and to refuse a
+/// different file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenizerInfo {
+    /// Name (config `name`, else from the path).
+    pub name: String,
+    /// sha256 of the `tokenizer.json` bytes (decompressed, for a `.zst`).
+    pub sha256: String,
+    /// Vocabulary size with added tokens.
+    pub vocab_size: u32,
+    /// How `input_ids` are stored.
+    pub id_type: IdType,
+    /// The model type (`BPE`, `Unigram`, `WordPiece`, `WordLevel`).
+    pub model: String,
+    /// Put before every document.
+    pub bos: Option<SpecialToken>,
+    /// Put after every document.
+    pub eos: Option<SpecialToken>,
+}
+
+/// A loaded tokenizer with its BOS/EOS resolved.
+pub struct TextTokenizer {
+    inner: Tokenizer,
+    info: TokenizerInfo,
+}
+
+impl std::fmt::Debug for TextTokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextTokenizer").field("info", &self.info).finish()
+    }
+}
+
+/// Reads a `tokenizer.json`, decompressing a `.zst`.
+fn read_json(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).at(path)?;
+    if path.extension().is_some_and(|e| e == "zst") {
+        return zstd::decode_all(bytes.as_slice()).at(path);
+    }
+    Ok(bytes)
+}
+
+/// The name a tokenizer gets from its path: `qwen3/tokenizer.json` → `qwen3`,
+/// `breeze.json.zst` → `breeze`.
+pub fn name_from_path(path: &Path) -> String {
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file.trim_end_matches(".zst").trim_end_matches(".json");
+    if stem == "tokenizer"
+        && let Some(dir) = path.parent().and_then(Path::file_name)
+    {
+        return dir.to_string_lossy().into_owned();
+    }
+    stem.to_string()
+}
+
+fn tok_error(path: &Path, message: impl Into<String>) -> Error {
+    Error::config(Location::file(path), message)
+}
+
+impl TextTokenizer {
+    /// Loads `path` with `cfg`'s name and BOS/EOS choices.
+    pub fn load(path: &Path, cfg: &TokenizeConfig) -> Result<Self> {
+        let bytes = read_json(path)?;
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let inner = Tokenizer::from_bytes(&bytes)
+            .map_err(|e| tok_error(path, format!("not a tokenizer.json the `tokenizers` crate loads: {e}")))?;
+        let vocab_size = inner.get_vocab_size(true) as u32;
+        let special = |choice: &Special, auto: Option<u32>, what: &str| -> Result<Option<SpecialToken>> {
+            let id = match choice {
+                Special::None => None,
+                Special::Auto => auto,
+                Special::Token(t) => Some(
+                    inner
+                        .token_to_id(t)
+                        .ok_or_else(|| tok_error(path, format!("{what} token `{t}` is not in the vocabulary")))?,
+                ),
+            };
+            Ok(id.map(|id| SpecialToken { token: inner.id_to_token(id).unwrap_or_default(), id }))
+        };
+        let (auto_bos, template_eos) = template_specials(&inner);
+        let auto_eos = template_eos.or_else(|| {
+            let added = inner.get_added_tokens_decoder();
+            EOS_CANDIDATES
+                .iter()
+                .find_map(|c| inner.token_to_id(c).filter(|id| added.get(id).is_some_and(|t| t.special)))
+        });
+        let bos = special(&cfg.bos, auto_bos, "bos")?;
+        let eos = special(&cfg.eos, auto_eos, "eos")?;
+        let max_id = inner.get_vocab(true).values().copied().max().unwrap_or(0).max(vocab_size.saturating_sub(1));
+        let info = TokenizerInfo {
+            name: cfg.name.clone().unwrap_or_else(|| name_from_path(path)),
+            sha256,
+            vocab_size,
+            id_type: if max_id < 1 << 16 { IdType::Uint16 } else { IdType::Uint32 },
+            model: model_name(&inner),
+            bos,
+            eos,
+        };
+        Ok(Self { inner, info })
+    }
+
+    /// What the manifest records.
+    pub fn info(&self) -> &TokenizerInfo {
+        &self.info
+    }
+
+    /// The ids of `text`, with BOS and EOS as configured.
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
+        let encoding = self
+            .inner
+            .encode_fast(text, false)
+            .map_err(|e| Error::Internal(format!("tokenizer `{}`: {e}", self.info.name)))?;
+        let ids = encoding.get_ids();
+        let mut out = Vec::with_capacity(ids.len() + 2);
+        out.extend(self.info.bos.as_ref().map(|t| t.id));
+        out.extend_from_slice(ids);
+        out.extend(self.info.eos.as_ref().map(|t| t.id));
+        Ok(out)
+    }
+
+    /// [`Self::encode`] of every text, in parallel over the caller's rayon pool (one document
+    /// per work item: documents, not the insides of one, are the unit of parallelism).
+    pub fn encode_all(&self, texts: &[&str]) -> Result<Vec<Vec<u32>>> {
+        texts.par_iter().with_min_len(8).map(|t| self.encode(t)).collect()
+    }
+
+    /// The text of `ids` (special tokens skipped).
+    pub fn decode(&self, ids: &[u32]) -> Result<String> {
+        self.inner.decode(ids, true).map_err(|e| Error::Internal(format!("tokenizer `{}`: {e}", self.info.name)))
+    }
+
+    /// The underlying tokenizer.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.inner
+    }
+}
+
+/// The special tokens the tokenizer's post-processor puts around a single sequence: (first
+/// leading one, last trailing one).
+fn template_specials(tok: &Tokenizer) -> (Option<u32>, Option<u32>) {
+    let probe = "a";
+    let (Ok(with), Ok(without)) = (tok.encode_fast(probe, true), tok.encode_fast(probe, false)) else {
+        return (None, None);
+    };
+    let (with, without) = (with.get_ids(), without.get_ids());
+    let Some(start) = with.windows(without.len().max(1)).position(|w| w == without) else {
+        return (None, None);
+    };
+    let lead = with[..start].first().copied();
+    let trail = with[start + without.len()..].last().copied();
+    (lead, trail)
+}
+
+fn model_name(tok: &Tokenizer) -> String {
+    use tokenizers::ModelWrapper;
+    match tok.get_model() {
+        ModelWrapper::BPE(_) => "BPE",
+        ModelWrapper::Unigram(_) => "Unigram",
+        ModelWrapper::WordPiece(_) => "WordPiece",
+        ModelWrapper::WordLevel(_) => "WordLevel",
+    }
+    .to_string()
+}
+
+/// Characters per token of `tokenizer` over `texts` (no special tokens), and the totals.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Efficiency {
+    /// Documents.
+    pub documents: u64,
+    /// Unicode characters.
+    pub characters: u64,
+    /// Tokens.
+    pub tokens: u64,
+}
+
+impl Efficiency {
+    /// Characters per token.
+    pub fn chars_per_token(&self) -> f64 {
+        self.characters as f64 / self.tokens.max(1) as f64
+    }
+}
+
+/// Encodes `texts` without BOS/EOS and counts characters and tokens.
+pub fn chars_per_token(tokenizer: &TextTokenizer, texts: &[&str]) -> Result<Efficiency> {
+    let counts: Vec<(u64, u64)> = texts
+        .par_iter()
+        .map(|t| {
+            let n = tokenizer
+                .inner
+                .encode_fast(*t, false)
+                .map_err(|e| Error::Internal(format!("tokenizer `{}`: {e}", tokenizer.info.name)))?
+                .len();
+            Ok((t.chars().count() as u64, n as u64))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Efficiency {
+        documents: texts.len() as u64,
+        characters: counts.iter().map(|c| c.0).sum(),
+        tokens: counts.iter().map(|c| c.1).sum(),
+    })
+}
+
+/// Options of [`train`].
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Vocabulary size, special tokens included.
+    pub vocab_size: usize,
+    /// Pairs seen fewer times are not merged.
+    pub min_frequency: u64,
+    /// Special tokens added first (ids 0, 1, …).
+    pub special_tokens: Vec<String>,
+}
+
+/// Trains a byte-level BPE (GPT-2/Qwen style: NFC, byte-level pre-tokenizer without a prefix
+/// space, byte-level decoder, so every text round-trips) on `texts`, and returns the
+/// `tokenizer.json` bytes (pretty JSON).
+pub fn train(texts: impl Iterator<Item = String> + Send, options: &TrainOptions) -> Result<Vec<u8>> {
+    use tokenizers::decoders::byte_level::ByteLevel as ByteLevelDecoder;
+    use tokenizers::models::bpe::{BPE, BpeTrainerBuilder};
+    use tokenizers::normalizers::unicode::NFC;
+    use tokenizers::pre_tokenizers::byte_level::ByteLevel;
+    use tokenizers::{AddedToken, TokenizerBuilder};
+
+    let err = |e: tokenizers::Error| Error::Internal(format!("tokenizer training: {e}"));
+    let specials: Vec<AddedToken> = options.special_tokens.iter().map(|t| AddedToken::from(t.clone(), true)).collect();
+    let mut trainer = BpeTrainerBuilder::new()
+        .vocab_size(options.vocab_size)
+        .min_frequency(options.min_frequency)
+        .show_progress(false)
+        .special_tokens(specials)
+        .initial_alphabet(ByteLevel::alphabet().into_iter().collect())
+        .build();
+    let mut tokenizer = TokenizerBuilder::new()
+        .with_model(BPE::default())
+        .with_normalizer(Some(NFC))
+        .with_pre_tokenizer(Some(ByteLevel::default().add_prefix_space(false)))
+        .with_post_processor(Some(ByteLevel::default().trim_offsets(false)))
+        .with_decoder(Some(ByteLevelDecoder::default()))
+        .build()
+        .map_err(err)?;
+    tokenizer.train(&mut trainer, texts).map_err(err)?;
+    let tokenizer: Tokenizer = tokenizer.into();
+    let json = tokenizer.to_string(true).map_err(err)?;
+    Ok(json.into_bytes())
+}
+
+/// Reads the texts of `inputs` for training or comparing tokenizers: JSONL (plain, .gz, .zst)
+/// and Parquet files (field or column `text_field`), `.txt` files (one text each), and dataset
+/// directories (their document shards' `text`). Stops after `max_bytes` of text; files are read
+/// in the order given, so the sample is deterministic.
+pub fn read_texts(inputs: &[std::path::PathBuf], text_field: &str, max_bytes: u64) -> Result<Vec<String>> {
+    use crate::ingest::FileKind;
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let manifest = crate::shard::manifest::DatasetManifest::read(input)?;
+            files.extend(manifest.shards.iter().map(|s| input.join(&s.file.path)));
+        } else {
+            files.push(input.clone());
+        }
+    }
+    let mut texts = Vec::new();
+    let mut bytes = 0u64;
+    let mut keep = |t: String, texts: &mut Vec<String>| -> bool {
+        bytes += t.len() as u64;
+        texts.push(t);
+        bytes < max_bytes
+    };
+    for file in &files {
+        let name = file.to_string_lossy();
+        let kind = FileKind::from_name(&name).ok_or_else(|| {
+            Error::config(
+                Location::file(file),
+                "not a data file this tool reads (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt)",
+            )
+        })?;
+        match kind {
+            FileKind::Text => {
+                if !keep(std::fs::read_to_string(file).at(file)?, &mut texts) {
+                    break;
+                }
+            }
+            FileKind::Parquet => {
+                use arrow_array::cast::AsArray;
+                let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+                    std::fs::File::open(file).at(file)?,
+                )
+                .map_err(|e| Error::io(file, std::io::Error::other(e)))?;
+                let Ok(index) = builder.schema().index_of(text_field) else {
+                    return Err(Error::config(Location::file(file).with_field(text_field), "no such column"));
+                };
+                let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [index]);
+                let reader =
+                    builder.with_projection(mask).build().map_err(|e| Error::io(file, std::io::Error::other(e)))?;
+                for batch in reader {
+                    let batch = batch?;
+                    for t in batch.column(0).as_string::<i32>().iter().flatten() {
+                        if !keep(t.to_string(), &mut texts) {
+                            return Ok(texts);
+                        }
+                    }
+                }
+            }
+            _ => {
+                use std::io::BufRead;
+                let raw = std::fs::File::open(file).at(file)?;
+                let reader = crate::ingest::jsonl::decompressed(raw, kind).at(file)?;
+                for line in reader.lines() {
+                    let line = line.at(file)?;
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    // Records without text (or not JSON) are skipped: `corpus validate` is
+                    // where they are reported.
+                    let Ok(record) = crate::ingest::jsonl::parse_record(line.as_bytes(), text_field, None) else {
+                        continue;
+                    };
+                    if !keep(record.text, &mut texts) {
+                        return Ok(texts);
+                    }
+                }
+            }
+        }
+    }
+    Ok(texts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_the_path() {
+        assert_eq!(name_from_path(Path::new("t/qwen3/tokenizer.json")), "qwen3");
+        assert_eq!(name_from_path(Path::new("t/breeze-7b/tokenizer.json.zst")), "breeze-7b");
+        assert_eq!(name_from_path(Path::new("mine.json")), "mine");
+    }
+
+    #[test]
+    fn specials_parse_and_print() {
+        assert_eq!(Special::parse("auto"), Special::Auto);
+        assert_eq!(Special::parse("none"), Special::None);
+        assert_eq!(Special::parse("</s>"), Special::Token("</s>".into()));
+        let cfg: TokenizeConfig = toml::from_str("bos = \"none\"\neos = \"<|endoftext|>\"\n").unwrap_or_default();
+        assert_eq!((cfg.bos, cfg.eos), (Special::None, Special::Token("<|endoftext|>".into())));
+    }
+
+    #[test]
+    fn a_trained_tokenizer_round_trips_and_compresses() -> Result<()> {
+        let texts: Vec<String> = (0..200)
+            .map(|i| format!("中華民國憲法第{i}條：人民有言論、講學、著作及出版之自由。臺灣 AI 語料 {i}。"))
+            .collect();
+        let opts = TrainOptions { vocab_size: 400, min_frequency: 2, special_tokens: vec!["<|endoftext|>".into()] };
+        let json = train(texts.clone().into_iter(), &opts)?;
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let path = dir.path().join("tokenizer.json");
+        std::fs::write(&path, &json).at(&path)?;
+        let tok = TextTokenizer::load(&path, &TokenizeConfig::default())?;
+        assert_eq!(tok.info().eos.as_ref().map(|t| t.id), Some(0));
+        assert_eq!(tok.info().bos, None);
+        assert_eq!(tok.info().id_type, IdType::Uint16);
+        for t in &texts[..5] {
+            let ids = tok.encode(t)?;
+            assert_eq!(ids.last(), Some(&0));
+            assert_eq!(tok.decode(&ids)?, *t);
+        }
+        let eff = chars_per_token(&tok, &texts.iter().map(String::as_str).collect::<Vec<_>>())?;
+        assert!(eff.chars_per_token() > 1.5, "{eff:?}");
+        Ok(())
+    }
+}
