@@ -7,6 +7,16 @@ pub mod run;
 pub mod tokenize;
 pub mod validate;
 
+/// The worker pool of a command: `threads` threads, or one per core.
+pub fn pool(threads: Option<std::num::NonZeroUsize>) -> anyhow::Result<rayon::ThreadPool> {
+    use anyhow::Context as _;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        pool = pool.num_threads(n.get());
+    }
+    pool.build().context("cannot start the worker threads")
+}
+
 /// `12.3 MB`, in decimal units as people read them.
 pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];

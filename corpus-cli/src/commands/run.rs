@@ -2,7 +2,6 @@
 
 use std::time::Instant;
 
-use anyhow::Context as _;
 use corpus_core::pipeline::{self, LoadedConfig, Plan, RunOptions};
 use corpus_core::stage::Stage;
 
@@ -31,11 +30,7 @@ pub fn execute(
     command: &str,
 ) -> anyhow::Result<ExitStatus> {
     tracing::info!(tasks = plan.tasks.len(), input_bytes = plan.input_bytes, output = %plan.output.display(), "Planned.");
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        pool = pool.num_threads(n.get());
-    }
-    let pool = pool.build().context("cannot start the worker threads")?;
+    let pool = super::pool(threads)?;
     let bars = Bars::new(global);
     let summary = pool.install(|| pipeline::run(plan, stages, options, &bars))?;
     if global.quiet {

@@ -2,11 +2,10 @@
 
 use std::time::Instant;
 
-use anyhow::Context as _;
 use corpus_core::pipeline::{self, RunOptions};
 use corpus_core::tokenize::{self, TextTokenizer, TokenizeConfig, TrainOptions};
 
-use super::human_bytes;
+use super::{human_bytes, pool};
 use crate::ExitStatus;
 use crate::cli::{GlobalArgs, OutputFormat, TokenizeArgs, TokenizerCommand, TokenizerCompareArgs, TokenizerTrainArgs};
 
@@ -46,14 +45,6 @@ pub fn tokenizer(cmd: TokenizerCommand, global: &GlobalArgs) -> anyhow::Result<E
         TokenizerCommand::Train(args) => train(args, global),
         TokenizerCommand::Compare(args) => compare(args, global),
     }
-}
-
-fn pool(threads: Option<std::num::NonZeroUsize>) -> anyhow::Result<rayon::ThreadPool> {
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        pool = pool.num_threads(n.get());
-    }
-    pool.build().context("cannot start the worker threads")
 }
 
 fn train(args: TokenizerTrainArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {

@@ -13,7 +13,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::executor::{Part, TaskResult, Totals, json, task_name};
+use super::executor::{Part, TaskResult, Totals, json, marked, task_name};
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
 use crate::batch::{DocBatch, Tier};
@@ -252,16 +252,10 @@ impl DedupRun {
             .map(|i| {
                 let task_dir = tasks_dir.join(task_name(i));
                 let marker = task_dir.join("filtered.json");
-                let result = match std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-                    Some(r) => r,
-                    None => {
-                        let drops =
-                            if clustered.tasks.binary_search(&i).is_ok() { read_drops(i)?.0 } else { Vec::new() };
-                        let r = filter_task(plan, &task_dir, &results[i], &drops)?;
-                        write_atomic(&marker, &json(&r)?)?;
-                        r
-                    }
-                };
+                let result = marked(&marker, || {
+                    let drops = if clustered.tasks.binary_search(&i).is_ok() { read_drops(i)?.0 } else { Vec::new() };
+                    filter_task(plan, &task_dir, &results[i], &drops)
+                })?;
                 reporter.advance(Phase::Dedup, 1);
                 Ok((i, result))
             })

@@ -292,6 +292,20 @@ pub(super) fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("serializing: {e}")))
 }
 
+/// What a finished step recorded in `marker`, or else `step()`'s result, recorded there: how
+/// every resumable step after the tasks skips work a killed run already did.
+pub(super) fn marked<T: Serialize + serde::de::DeserializeOwned>(
+    marker: &Path,
+    step: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if let Some(done) = std::fs::read(marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+        return Ok(done);
+    }
+    let value = step()?;
+    write_atomic(marker, &json(&value)?)?;
+    Ok(value)
+}
+
 pub(super) fn task_name(index: usize) -> String {
     format!("{index:05}")
 }
@@ -656,13 +670,7 @@ impl Output {
     /// Writes the output by concatenating its inputs' column chunks, unless a marker says it is
     /// done. The inputs were encoded once, in phase 1, with the shard settings.
     fn write(&self, out: &Path, markers: &Path) -> Result<FileInfo> {
-        let marker = markers.join(&self.marker);
-        if let Some(info) = std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice::<FileInfo>(&b).ok()) {
-            return Ok(info);
-        }
-        let info = concat(&self.inputs, &out.join(&self.rel), &self.rel)?;
-        write_atomic(&marker, &json(&info)?)?;
-        Ok(info)
+        marked(&markers.join(&self.marker), || concat(&self.inputs, &out.join(&self.rel), &self.rel))
     }
 }
 

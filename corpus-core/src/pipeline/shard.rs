@@ -31,10 +31,10 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::executor::{Partition, TaskResult, json, task_name};
+use super::executor::{Partition, TaskResult, marked, task_name};
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
-use crate::batch::{DOC_ID, DocBatch, LICENCE, TEXT};
+use crate::batch::{DOC_ID, DocBatch, LICENCE};
 use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
 use crate::shard::manifest::ShardEntry;
 use crate::shard::order::{self, INPUT_IDS, N_TOKENS, Packer, Split};
@@ -101,16 +101,10 @@ pub(super) fn run(
         .par_iter()
         .map(|&(t, k, part)| {
             let stem = format!("{}-{k:04}", task_name(t));
-            let marker = dir.join(format!("{stem}.json"));
-            let runs = match std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-                Some(runs) => runs,
-                None => {
-                    let path = tasks_dir.join(task_name(t)).join(&part.file.path);
-                    let runs = sort_part(plan, tokenizer, &path, &part.partition, &dir, &stem)?;
-                    write_atomic(&marker, &json(&runs)?)?;
-                    runs
-                }
-            };
+            let path = tasks_dir.join(task_name(t)).join(&part.file.path);
+            let runs = marked(&dir.join(format!("{stem}.json")), || {
+                sort_part(plan, tokenizer, &path, &part.partition, &dir, &stem)
+            })?;
             reporter.advance(Phase::Tokenize, part.file.text_bytes);
             Ok(runs)
         })
@@ -129,12 +123,7 @@ pub(super) fn run(
         .par_iter()
         .map(|((partition, split), runs)| {
             let marker = dir.join(format!("cut-{}-{}.json", partition.dir().replace('/', "--"), split.as_str()));
-            if let Some(cut) = std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-                return Ok(cut);
-            }
-            let cut = cut_group(&dir, runs, target, by_tokens.is_some())?;
-            write_atomic(&marker, &json(&cut)?)?;
-            Ok(cut)
+            marked(&marker, || cut_group(&dir, runs, target, by_tokens.is_some()))
         })
         .collect::<Result<_>>()?;
 
@@ -159,15 +148,7 @@ pub(super) fn run(
     let shards: Vec<ShardEntry> = jobs
         .par_iter()
         .map(|job| {
-            let marker = files_dir.join(&job.marker);
-            let entry = match std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-                Some(entry) => entry,
-                None => {
-                    let entry = write_shard(plan, &dir, job)?;
-                    write_atomic(&marker, &json(&entry)?)?;
-                    entry
-                }
-            };
+            let entry = marked(&files_dir.join(&job.marker), || write_shard(plan, &dir, job))?;
             reporter.advance(Phase::Write, 1);
             Ok(entry)
         })
@@ -209,7 +190,7 @@ fn sort_part(
         fields.push(Arc::new(Field::new(INPUT_IDS, ids_col.data_type().clone(), false)));
         columns.push(ids_col);
         fields.push(Arc::new(Field::new(N_TOKENS, arrow_schema::DataType::UInt32, false)));
-        columns.push(Arc::new(UInt32Array::from(tokens.clone())));
+        columns.push(Arc::new(UInt32Array::from_iter_values(tokens.iter().copied())));
         batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
     }
     let text_len = |i: usize| texts.value(i).len() as u32;
@@ -220,7 +201,7 @@ fn sort_part(
             continue;
         }
         rows.sort_by_key(|&i| (keys[i as usize], i));
-        let sorted = take_record_batch(&batch, &UInt32Array::from(rows.clone()))?;
+        let sorted = take_record_batch(&batch, &UInt32Array::from_iter_values(rows.iter().copied()))?;
         let run_stem = format!("{stem}-{}", split.as_str());
         let file = dir.join(format!("{run_stem}.parquet"));
         let mut sink = ParquetSink::create_uncompressed(&file, &run_stem, sorted.schema(), cfg.row_group_bytes())?;
@@ -412,9 +393,7 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
                 return Err(Error::Internal(format!("{}: a shard without documents", job.rel)));
             };
             licences.iter().for_each(|(l, n)| sink.count_licence(l, *n));
-            let mut info = sink.finish()?;
-            info.text_bytes = text_bytes;
-            info
+            sink.finish()?
         }
         _ => {
             let schema = batches
@@ -428,10 +407,8 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
             sink.finish()?
         }
     };
-    if info.text_bytes == 0 {
-        info.text_bytes = text_bytes;
-    }
-    debug_assert!(batches.iter().all(|b| b.column_by_name(TEXT).is_some()));
+    // The documents' text, also for packed rows, which carry none.
+    info.text_bytes = text_bytes;
     Ok(ShardEntry {
         tier: job.partition.tier().as_str().to_string(),
         licence: job.partition.licence().map(str::to_string),
