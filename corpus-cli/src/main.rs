@@ -12,6 +12,10 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 
+/// mimalloc: see the workspace `Cargo.toml` for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How a command ended; the one place exit codes are decided (DESIGN.md: 0 ok, 1 data or
 /// validation failure, 2 usage or configuration error).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! ```text
 //! .work/shard/TTTTT-KKKK-<split>.parquet   part K of task T, one split, sorted by key (uncompressed)
 //! .work/shard/TTTTT-KKKK-<split>.keys      its (key u64, tokens u32, text bytes u32) per row, LE
+//! .work/shard/TTTTT-KKKK-<split>.ids       its token ids, row after row, LE uint16|uint32
 //! .work/shard/TTTTT-KKKK.json              done: the runs the part gave
 //! .work/shard/cut-<group>.json             where each shard of a group starts in every run
 //! ```
@@ -13,6 +14,8 @@
 //! only (16 bytes a document) to cut shards, then each shard merged from the row ranges of the
 //! runs. Memory is one part (≤ 64 MiB of text) per sorting thread and one shard per writing
 //! thread, whatever the corpus size; the order is a function of doc ids and the seed alone.
+//! Token ids wait in flat `.ids` files rather than in the runs' Parquet: a `list` column costs
+//! repetition levels to write and to read back, a flat file costs a copy.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -39,7 +42,7 @@ use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
 use crate::shard::manifest::ShardEntry;
 use crate::shard::order::{self, INPUT_IDS, N_TOKENS, Packer, Split};
 use crate::shard::{ParquetSink, write_atomic};
-use crate::tokenize::TextTokenizer;
+use crate::tokenize::{IdType, TextTokenizer};
 
 /// Bytes per row of a `.keys` file.
 const KEY_RECORD: usize = 16;
@@ -59,10 +62,11 @@ struct SortedRun {
 }
 
 /// `.work/shard/cut-<group>.json`: `bounds[s][r]` is the first row of run `r` in shard `s`;
-/// `bounds[shards]` are the runs' lengths.
+/// `bounds[shards]` are the runs' lengths. `tokens[s][r]`: the tokens of run `r` before that row.
 #[derive(Debug, Serialize, Deserialize)]
 struct Cut {
     bounds: Vec<Vec<u64>>,
+    tokens: Vec<Vec<u64>>,
 }
 
 /// What the phases produced, for the manifest.
@@ -78,6 +82,8 @@ struct ShardJob<'a> {
     runs: Vec<&'a SortedRun>,
     /// Row range of each run.
     ranges: Vec<(u64, u64)>,
+    /// Token range of each run (in its `.ids`).
+    token_ranges: Vec<(u64, u64)>,
     rel: String,
     marker: String,
 }
@@ -137,6 +143,7 @@ pub(super) fn run(
                 split: *split,
                 runs: runs.clone(),
                 ranges: (0..runs.len()).map(|r| (cut.bounds[s][r], cut.bounds[s + 1][r])).collect(),
+                token_ranges: (0..runs.len()).map(|r| (cut.tokens[s][r], cut.tokens[s + 1][r])).collect(),
                 rel: format!("shards/{}/{name}", partition.dir()),
                 marker: format!("shard-{}-{name}.json", partition.dir().replace('/', "--")),
             });
@@ -178,21 +185,15 @@ fn sort_part(
     let keys: Vec<u64> =
         (0..n).map(|i| if cfg.shuffle { order::order_key(cfg.seed, ids.value(i)) } else { 0 }).collect();
     let splits: Vec<Split> = (0..n).map(|i| order::split_of(cfg.seed, ids.value(i), cfg.validation_fraction)).collect();
-    let mut batch = docs.record_batch().clone();
-    let mut tokens: Vec<u32> = vec![0; n];
-    if let Some(tok) = tokenizer {
-        let texts: Vec<&str> = (0..n).map(|i| texts.value(i)).collect();
-        let encoded = tok.encode_all(&texts)?;
-        tokens = encoded.iter().map(|e| e.len() as u32).collect();
-        let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
-        let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-        let ids_col = order::ids_array(&encoded, tok.info().id_type)?;
-        fields.push(Arc::new(Field::new(INPUT_IDS, ids_col.data_type().clone(), false)));
-        columns.push(ids_col);
-        fields.push(Arc::new(Field::new(N_TOKENS, arrow_schema::DataType::UInt32, false)));
-        columns.push(Arc::new(UInt32Array::from_iter_values(tokens.iter().copied())));
-        batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
-    }
+    let batch = docs.record_batch();
+    let encoded = match tokenizer {
+        Some(tok) => {
+            let texts: Vec<&str> = (0..n).map(|i| texts.value(i)).collect();
+            tok.encode_all(&texts)?
+        }
+        None => Vec::new(),
+    };
+    let tokens = |i: usize| encoded.get(i).map_or(0, |e| e.len() as u32);
     let text_len = |i: usize| texts.value(i).len() as u32;
     let mut runs = Vec::new();
     for split in Split::ALL {
@@ -201,7 +202,7 @@ fn sort_part(
             continue;
         }
         rows.sort_by_key(|&i| (keys[i as usize], i));
-        let sorted = take_record_batch(&batch, &UInt32Array::from_iter_values(rows.iter().copied()))?;
+        let sorted = take_record_batch(batch, &UInt32Array::from_iter_values(rows.iter().copied()))?;
         let run_stem = format!("{stem}-{}", split.as_str());
         let file = dir.join(format!("{run_stem}.parquet"));
         let mut sink = ParquetSink::create_uncompressed(&file, &run_stem, sorted.schema(), cfg.row_group_bytes())?;
@@ -210,17 +211,24 @@ fn sort_part(
         let mut sidecar = Vec::with_capacity(rows.len() * KEY_RECORD);
         for &i in &rows {
             sidecar.extend_from_slice(&keys[i as usize].to_le_bytes());
-            sidecar.extend_from_slice(&tokens[i as usize].to_le_bytes());
+            sidecar.extend_from_slice(&tokens(i as usize).to_le_bytes());
             sidecar.extend_from_slice(&text_len(i as usize).to_le_bytes());
         }
         write_atomic(&dir.join(format!("{run_stem}.keys")), &sidecar)?;
+        let run_tokens: u64 = rows.iter().map(|&i| u64::from(tokens(i as usize))).sum();
+        if let Some(tok) = tokenizer {
+            let id_type = tok.info().id_type;
+            let mut ids = Vec::with_capacity(run_tokens as usize * id_type.width());
+            rows.iter().for_each(|&i| id_type.put_le(&encoded[i as usize], &mut ids));
+            write_atomic(&dir.join(format!("{run_stem}.ids")), &ids)?;
+        }
         runs.push(SortedRun {
             partition: partition.clone(),
             split,
             stem: run_stem,
             rows: info.rows,
             text_bytes: info.text_bytes,
-            tokens: rows.iter().map(|&i| u64::from(tokens[i as usize])).sum(),
+            tokens: run_tokens,
         });
     }
     Ok(runs)
@@ -296,21 +304,26 @@ fn merge(
 fn cut_group(dir: &Path, runs: &[&SortedRun], target: u64, by_tokens: bool) -> Result<Cut> {
     let ranges: Vec<(u64, u64)> = runs.iter().map(|r| (0, r.rows)).collect();
     let mut pos = vec![0u64; runs.len()];
+    let mut tok = vec![0u64; runs.len()];
     let mut bounds = vec![pos.clone()];
+    let mut tokens = vec![tok.clone()];
     let mut size = 0u64;
     merge(dir, runs, &ranges, &mut |r, rec| {
         pos[r] += 1;
+        tok[r] += u64::from(rec.tokens);
         size += u64::from(if by_tokens { rec.tokens } else { rec.text_bytes });
         if size >= target {
             bounds.push(pos.clone());
+            tokens.push(tok.clone());
             size = 0;
         }
         Ok(())
     })?;
     if bounds.last() != Some(&pos) {
         bounds.push(pos);
+        tokens.push(tok);
     }
-    Ok(Cut { bounds })
+    Ok(Cut { bounds, tokens })
 }
 
 /// Reads rows `[a, b)` of a run.
@@ -323,33 +336,78 @@ fn read_range(path: &Path, a: u64, b: u64) -> Result<RecordBatch> {
     Ok(concat_batches(&schema, &batches)?)
 }
 
+/// `batch` with the `input_ids` and `n_tokens` columns appended.
+fn with_ids(batch: &RecordBatch, ids: ArrayRef, n_tokens: ArrayRef) -> Result<RecordBatch> {
+    let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
+    fields.push(Arc::new(Field::new(INPUT_IDS, ids.data_type().clone(), false)));
+    fields.push(Arc::new(Field::new(N_TOKENS, arrow_schema::DataType::UInt32, false)));
+    let mut columns = batch.columns().to_vec();
+    columns.extend([ids, n_tokens]);
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
+}
+
+/// Reads ids `[a, b)` of a run's `.ids` file.
+fn read_ids(path: &Path, id_type: IdType, a: u64, b: u64) -> Result<Vec<u32>> {
+    let width = id_type.width() as u64;
+    let mut file = File::open(path).at(path)?;
+    file.seek(SeekFrom::Start(a * width)).at(path)?;
+    let mut bytes = vec![0u8; ((b - a) * width) as usize];
+    file.read_exact(&mut bytes).at(path)?;
+    Ok(id_type.get_le(&bytes))
+}
+
 /// Merges a shard's row ranges in key order and writes it (packed, with `seq_len`).
 fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry> {
     let cfg = &plan.config.config.shard;
     let live: Vec<usize> = (0..job.runs.len()).filter(|&r| job.ranges[r].0 < job.ranges[r].1).collect();
     let runs: Vec<&SortedRun> = live.iter().map(|&r| job.runs[r]).collect();
     let ranges: Vec<(u64, u64)> = live.iter().map(|&r| job.ranges[r]).collect();
-    let batches: Vec<RecordBatch> = runs
-        .iter()
+    let token_ranges: Vec<(u64, u64)> = live.iter().map(|&r| job.token_ranges[r]).collect();
+    let id_type = plan.tokenizer.as_deref().map(|t| t.info().id_type);
+    // Each run's rows and ids, read in parallel.
+    let (batches, ids): (Vec<RecordBatch>, Vec<Vec<u32>>) = runs
+        .par_iter()
         .zip(&ranges)
-        .map(|(run, &(a, b))| read_range(&dir.join(format!("{}.parquet", run.stem)), a, b))
-        .collect::<Result<_>>()?;
+        .zip(&token_ranges)
+        .map(|((run, &(a, b)), &(ta, tb))| {
+            let batch = read_range(&dir.join(format!("{}.parquet", run.stem)), a, b)?;
+            let ids = match id_type {
+                Some(t) => read_ids(&dir.join(format!("{}.ids", run.stem)), t, ta, tb)?,
+                None => Vec::new(),
+            };
+            Ok((batch, ids))
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let refs: Vec<&RecordBatch> = batches.iter().collect();
-    let mut order: Vec<(usize, usize)> = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
-    let mut next = vec![0usize; runs.len()];
+    // (run, row in its batch, first id in its ids, tokens), in output order.
+    let mut order: Vec<(usize, usize, usize, usize)> =
+        Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
+    let mut next = vec![(0usize, 0usize); runs.len()];
     let mut text_bytes = 0u64;
     merge(dir, &runs, &ranges, &mut |r, rec| {
-        order.push((r, next[r]));
-        next[r] += 1;
+        let (row, id) = next[r];
+        order.push((r, row, id, rec.tokens as usize));
+        next[r] = (row + 1, id + rec.tokens as usize);
         text_bytes += u64::from(rec.text_bytes);
         Ok(())
     })?;
+    if let Some((r, &(_, id))) = next.iter().enumerate().find(|&(r, &(_, id))| id_type.is_some() && id != ids[r].len())
+    {
+        return Err(Error::Internal(format!(
+            "{}: run {} has {} ids, its keys count {id}",
+            job.rel,
+            runs[r].stem,
+            ids[r].len()
+        )));
+    }
+    let doc_ids = |&(r, i, a, n): &(usize, usize, usize, usize)| (r, i, &ids[r][a..a + n]);
     let path = plan.output.join(&job.rel);
     let seq_len = plan.config.config.tokenize.seq_len.filter(|_| plan.tokenizer.is_some());
     let documents = order.len() as u64;
-    let mut info = match (seq_len, plan.tokenizer.as_deref()) {
-        (Some(seq_len), Some(tok)) => {
-            let id_type = tok.info().id_type;
+    let mut info = match (seq_len, id_type) {
+        (Some(seq_len), Some(id_type)) => {
             let mut packer = Packer::new(seq_len.get());
             let mut sink: Option<ParquetSink> = None;
             let mut licences: BTreeMap<String, u64> = BTreeMap::new();
@@ -374,16 +432,12 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
                 };
                 s.write(&batch)
             };
-            for &(r, i) in &order {
+            for (r, i, doc) in order.iter().map(doc_ids) {
                 let b = &batches[r];
                 let doc_id = b.column_by_name(DOC_ID).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
                 let licence = b.column_by_name(LICENCE).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
                 *licences.entry(licence.to_string()).or_default() += 1;
-                let ids = b
-                    .column_by_name(INPUT_IDS)
-                    .map(|c| order::row_ids(c.as_list::<i32>(), i))
-                    .ok_or_else(|| Error::Internal("a sorted run without input_ids".into()))?;
-                packer.push(doc_id, &ids);
+                packer.push(doc_id, doc);
                 if packer.pending() >= WRITE_ROWS {
                     flush(packer.take_full(), &mut sink)?;
                 }
@@ -396,15 +450,34 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
             sink.finish()?
         }
         _ => {
-            let schema = batches
-                .first()
-                .map(RecordBatch::schema)
-                .ok_or_else(|| Error::Internal(format!("{}: a shard without documents", job.rel)))?;
-            let mut sink = ParquetSink::create(&path, &job.rel, schema, cfg.zstd_level, cfg.row_group_bytes())?;
-            for chunk in order.chunks(WRITE_ROWS) {
-                sink.write(&interleave_record_batch(&refs, chunk)?)?;
+            let build = |chunk: &[(usize, usize, usize, usize)]| -> Result<RecordBatch> {
+                let rows: Vec<(usize, usize)> = chunk.iter().map(|&(r, i, ..)| (r, i)).collect();
+                let batch = interleave_record_batch(&refs, &rows)?;
+                let Some(id_type) = id_type else { return Ok(batch) };
+                let docs: Vec<&[u32]> = chunk.iter().map(|o| doc_ids(o).2).collect();
+                let n_tokens = UInt32Array::from_iter_values(docs.iter().map(|d| d.len() as u32));
+                with_ids(&batch, order::ids_array(&docs, id_type)?, Arc::new(n_tokens))
+            };
+            let chunks: Vec<_> = order.chunks(WRITE_ROWS).collect();
+            let mut sink: Option<ParquetSink> = None;
+            // A few batches are built at once, in parallel, then written in order.
+            for window in chunks.chunks(rayon::current_num_threads().max(1)) {
+                let built: Vec<RecordBatch> = window.par_iter().map(|c| build(c)).collect::<Result<_>>()?;
+                for batch in &built {
+                    let s = match &mut sink {
+                        Some(s) => s,
+                        None => sink.insert(ParquetSink::create(
+                            &path,
+                            &job.rel,
+                            batch.schema(),
+                            cfg.zstd_level,
+                            cfg.row_group_bytes(),
+                        )?),
+                    };
+                    s.write(batch)?;
+                }
             }
-            sink.finish()?
+            sink.ok_or_else(|| Error::Internal(format!("{}: a shard without documents", job.rel)))?.finish()?
         }
     };
     // The documents' text, also for packed rows, which carry none.

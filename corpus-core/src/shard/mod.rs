@@ -12,13 +12,17 @@ use std::io::{BufWriter, Write};
 use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 
-use arrow_array::RecordBatch;
 use arrow_array::cast::AsArray;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::DataType;
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
+use rayon::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -159,8 +163,22 @@ impl<W: Write> Write for Hashing<W> {
 }
 
 /// A Parquet file being written atomically: `<path>.tmp`, renamed to `<path>` by `finish`.
+///
+/// Row groups are cut here, at about `row_group_bytes` of Arrow data, and encoded (and
+/// compressed) in parallel: up to one row group per worker thread is held, then all of them are
+/// encoded at once, column by column, and appended in order. parquet's `ArrowWriter` encodes on
+/// the calling thread only, which made writing one large shard a serial tail of the run. The
+/// bytes depend on the batches written alone, not on the thread count.
 pub struct ParquetSink {
-    writer: ArrowWriter<Hashing<BufWriter<File>>>,
+    writer: SerializedFileWriter<Hashing<BufWriter<File>>>,
+    factory: ArrowRowGroupWriterFactory,
+    /// The row group being filled, and its Arrow size so far.
+    filling: Vec<RecordBatch>,
+    filling_bytes: usize,
+    /// Complete row groups, not encoded yet.
+    full: Vec<Vec<RecordBatch>>,
+    row_group_bytes: usize,
+    row_groups: usize,
     path: PathBuf,
     tmp: PathBuf,
     schema: SchemaRef,
@@ -182,7 +200,8 @@ impl ParquetSink {
     }
 
     /// [`ParquetSink::create`] without compression: for intermediate files that are read back
-    /// once and re-encoded (dedup's task parts), where compressing twice would double the cost.
+    /// once and re-encoded (task parts, sorted runs), where compressing twice would double the
+    /// cost.
     pub fn create_uncompressed(path: &Path, rel: &str, schema: SchemaRef, row_group_bytes: usize) -> Result<Self> {
         Self::open(path, rel, schema, Compression::UNCOMPRESSED, row_group_bytes)
     }
@@ -202,19 +221,30 @@ impl ParquetSink {
         let mut props = WriterProperties::builder()
             .set_compression(compression)
             .set_created_by(concat!("sovereign-corpus ", env!("CARGO_PKG_VERSION")).to_string())
-            .set_max_row_group_bytes(Some(row_group_bytes));
-        // Long, unique strings: a dictionary is built and then abandoned, and min/max page
-        // statistics of document text help no reader. Both cost write time for nothing.
-        for column in [crate::batch::TEXT, crate::batch::DOC_ID, crate::batch::META] {
+            .set_max_row_group_bytes(None);
+        // Long, unique strings and token ids: a dictionary is built and then abandoned (or, for
+        // ids, saves nothing over zstd), and min/max page statistics help no reader. Both cost
+        // write time for nothing.
+        for column in [crate::batch::TEXT, crate::batch::DOC_ID, crate::batch::META, "input_ids.list.item"] {
             props = props
                 .set_column_dictionary_enabled(ColumnPath::from(column), false)
                 .set_column_statistics_enabled(ColumnPath::from(column), EnabledStatistics::None);
         }
         let props = props.build();
         let sink = Hashing { inner: BufWriter::with_capacity(1 << 20, file), hasher: Sha256::new(), bytes: 0 };
-        let writer = ArrowWriter::try_new(sink, SchemaRef::clone(&schema), Some(props)).at(path)?;
+        // ArrowWriter only to set the file up (the Arrow schema in its key-value metadata);
+        // row groups are encoded by `encode_full`.
+        let (writer, factory) = ArrowWriter::try_new(sink, SchemaRef::clone(&schema), Some(props))
+            .and_then(ArrowWriter::into_serialized_writer)
+            .at(path)?;
         Ok(Self {
             writer,
+            factory,
+            filling: Vec::new(),
+            filling_bytes: 0,
+            full: Vec::new(),
+            row_group_bytes: row_group_bytes.max(1),
+            row_groups: 0,
             path: path.to_path_buf(),
             tmp,
             schema,
@@ -226,6 +256,9 @@ impl ParquetSink {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
+        }
+        if batch.schema().fields() != self.schema.fields() {
+            return Err(Error::Internal(format!("{}: a batch of another schema", self.path.display())));
         }
         self.info.rows += batch.num_rows() as u64;
         if let Some(text) = batch.column_by_name(crate::batch::TEXT) {
@@ -241,7 +274,55 @@ impl ParquetSink {
                 *self.info.licences.entry(l.to_string()).or_default() += 1;
             }
         }
-        self.writer.write(batch).at(&self.path)
+        let mut rest = batch.clone();
+        while rest.num_rows() > 0 {
+            let rows = rest.num_rows();
+            let bytes = arrow_bytes(&rest);
+            let per_row = (bytes / rows).max(1);
+            let room = self.row_group_bytes.saturating_sub(self.filling_bytes);
+            let n = room.div_ceil(per_row).clamp(1, rows);
+            self.filling_bytes += if n == rows { bytes } else { n * per_row };
+            self.filling.push(rest.slice(0, n));
+            rest = rest.slice(n, rows - n);
+            if self.filling_bytes >= self.row_group_bytes {
+                self.close_row_group()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the row group being filled; encodes the held ones once there is one per thread.
+    fn close_row_group(&mut self) -> Result<()> {
+        if !self.filling.is_empty() {
+            self.full.push(std::mem::take(&mut self.filling));
+            self.filling_bytes = 0;
+        }
+        if self.full.len() >= rayon::current_num_threads() {
+            self.encode_full()?;
+        }
+        Ok(())
+    }
+
+    /// Encodes the held row groups in parallel (each column of each) and appends them in order.
+    fn encode_full(&mut self) -> Result<()> {
+        let (factory, schema, first) = (&self.factory, &self.schema, self.row_groups);
+        let encoded: Vec<Vec<ArrowColumnChunk>> = self
+            .full
+            .par_iter()
+            .enumerate()
+            .map(|(i, batches)| encode_row_group(factory, schema, first + i, batches))
+            .collect::<std::result::Result<_, _>>()
+            .at(&self.path)?;
+        for chunks in encoded {
+            let mut row_group = self.writer.next_row_group().at(&self.path)?;
+            for chunk in chunks {
+                chunk.append_to_row_group(&mut row_group).at(&self.path)?;
+            }
+            row_group.close().at(&self.path)?;
+            self.row_groups += 1;
+        }
+        self.full.clear();
+        Ok(())
     }
 
     /// The schema every batch must have.
@@ -265,7 +346,11 @@ impl ParquetSink {
     }
 
     /// Closes the file, syncs it, renames it into place, and returns what was written.
-    pub fn finish(self) -> Result<FileInfo> {
+    pub fn finish(mut self) -> Result<FileInfo> {
+        if !self.filling.is_empty() {
+            self.full.push(std::mem::take(&mut self.filling));
+        }
+        self.encode_full()?;
         let Self { writer, path, tmp, mut info, .. } = self;
         let hashing = writer.into_inner().at(&path)?;
         let Hashing { inner, hasher, bytes } = hashing;
@@ -277,6 +362,79 @@ impl ParquetSink {
         info.sha256 = hex(&hasher.finalize());
         Ok(info)
     }
+}
+
+/// Arrow bytes of a batch's rows (of the slice, not of the buffers it shares).
+fn arrow_bytes(batch: &RecordBatch) -> usize {
+    batch
+        .columns()
+        .iter()
+        .map(|c| c.to_data().get_slice_memory_size().unwrap_or_else(|_| c.get_array_memory_size()))
+        .sum()
+}
+
+/// Leaf columns of a field (what parquet writes as separate column chunks).
+fn leaves(data_type: &DataType) -> usize {
+    match data_type {
+        DataType::Struct(fields) => fields.iter().map(|f| leaves(f.data_type())).sum(),
+        DataType::List(f)
+        | DataType::LargeList(f)
+        | DataType::ListView(f)
+        | DataType::LargeListView(f)
+        | DataType::FixedSizeList(f, _)
+        | DataType::Map(f, _) => leaves(f.data_type()),
+        _ => 1,
+    }
+}
+
+/// A nested column's slice as an array of its own. parquet encodes a sliced list's leaf from
+/// the whole child array (converting every value of it, for `uint16` ids), so a large batch cut
+/// into row groups would cost its size once per row group.
+fn compact(column: &ArrayRef) -> parquet::errors::Result<ArrayRef> {
+    let sliced = match column.data_type() {
+        DataType::List(_) => {
+            let offsets = column.as_list::<i32>().value_offsets();
+            offsets[0] != 0 || offsets[offsets.len() - 1] as usize != column.as_list::<i32>().values().len()
+        }
+        DataType::LargeList(_) | DataType::Map(..) | DataType::Struct(_) | DataType::FixedSizeList(..) => true,
+        _ => false,
+    };
+    if !sliced {
+        return Ok(ArrayRef::clone(column));
+    }
+    let indices = arrow_array::UInt32Array::from_iter_values(0..column.len() as u32);
+    arrow_select::take::take(column.as_ref(), &indices, None)
+        .map_err(|e| parquet::errors::ParquetError::General(e.to_string()))
+}
+
+/// Encodes one row group, its fields in parallel.
+fn encode_row_group(
+    factory: &ArrowRowGroupWriterFactory,
+    schema: &SchemaRef,
+    index: usize,
+    batches: &[RecordBatch],
+) -> parquet::errors::Result<Vec<ArrowColumnChunk>> {
+    let mut writers = factory.create_column_writers(index)?.into_iter();
+    let per_field: Vec<(usize, Vec<ArrowColumnWriter>)> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(f, field)| (f, writers.by_ref().take(leaves(field.data_type())).collect()))
+        .collect();
+    let chunks: Vec<Vec<ArrowColumnChunk>> = per_field
+        .into_par_iter()
+        .map(|(f, mut writers)| {
+            let field = &schema.fields()[f];
+            for batch in batches {
+                let column = compact(batch.column(f))?;
+                for (writer, leaf) in writers.iter_mut().zip(compute_leaves(field, &column)?) {
+                    writer.write(&leaf)?;
+                }
+            }
+            writers.into_iter().map(ArrowColumnWriter::close).collect()
+        })
+        .collect::<parquet::errors::Result<_>>()?;
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 /// `<path>.tmp`.

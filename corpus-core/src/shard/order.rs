@@ -64,10 +64,10 @@ pub fn order_key(seed: u64, doc_id: &str) -> u64 {
     xxh3_64_with_seed(doc_id.as_bytes(), seed)
 }
 
-/// A `list<uint16|uint32>` column of token ids.
-pub fn ids_array(ids: &[Vec<u32>], id_type: IdType) -> Result<ArrayRef> {
-    let offsets = OffsetBuffer::<i32>::from_lengths(ids.iter().map(Vec::len));
-    let flat = ids.iter().flatten().copied();
+/// A `list<uint16|uint32>` column of token ids, a row per item of `ids`.
+pub fn ids_array<T: AsRef<[u32]>>(ids: &[T], id_type: IdType) -> Result<ArrayRef> {
+    let offsets = OffsetBuffer::<i32>::from_lengths(ids.iter().map(|r| r.as_ref().len()));
+    let flat = ids.iter().flat_map(|r| r.as_ref().iter()).copied();
     let (values, item): (ArrayRef, DataType) = match id_type {
         IdType::Uint32 => (Arc::new(flat.collect::<UInt32Array>()), DataType::UInt32),
         IdType::Uint16 => {
@@ -157,7 +157,7 @@ impl Packer {
 
 /// The columns of packed rows: `input_ids`, `n_tokens`, `doc_ids`, `doc_starts`.
 pub fn packed_columns(seqs: &[Sequence], id_type: IdType) -> Result<Vec<(&'static str, ArrayRef)>> {
-    let ids: Vec<Vec<u32>> = seqs.iter().map(|s| s.ids.clone()).collect();
+    let ids: Vec<&[u32]> = seqs.iter().map(|s| s.ids.as_slice()).collect();
     let n_tokens: UInt32Array = seqs.iter().map(|s| Some(s.ids.len() as u32)).collect();
     let doc_ids = {
         let offsets = OffsetBuffer::<i32>::from_lengths(seqs.iter().map(|s| s.doc_ids.len()));

@@ -98,6 +98,33 @@ pub enum IdType {
     Uint32,
 }
 
+impl IdType {
+    /// Bytes per id.
+    pub fn width(self) -> usize {
+        match self {
+            Self::Uint16 => 2,
+            Self::Uint32 => 4,
+        }
+    }
+
+    /// Appends `ids` to `out`, little-endian, `width` bytes each (ids fit: the type was chosen
+    /// from the vocabulary).
+    pub fn put_le(self, ids: &[u32], out: &mut Vec<u8>) {
+        match self {
+            Self::Uint16 => ids.iter().for_each(|&id| out.extend_from_slice(&(id as u16).to_le_bytes())),
+            Self::Uint32 => ids.iter().for_each(|&id| out.extend_from_slice(&id.to_le_bytes())),
+        }
+    }
+
+    /// The ids [`Self::put_le`] wrote.
+    pub fn get_le(self, bytes: &[u8]) -> Vec<u32> {
+        match self {
+            Self::Uint16 => bytes.chunks_exact(2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]]))).collect(),
+            Self::Uint32 => bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+        }
+    }
+}
+
 /// A special token as the manifest records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecialToken {
@@ -131,6 +158,8 @@ pub struct TokenizerInfo {
 pub struct TextTokenizer {
     inner: Tokenizer,
     info: TokenizerInfo,
+    /// The SentencePiece-style shortcut, when the tokenizer has that shape.
+    metaspace: Option<Metaspace>,
 }
 
 impl std::fmt::Debug for TextTokenizer {
@@ -172,6 +201,9 @@ impl TextTokenizer {
         let sha256 = hex(&Sha256::digest(&bytes));
         let inner = Tokenizer::from_bytes(&bytes)
             .map_err(|e| tok_error(path, format!("not a tokenizer.json the `tokenizers` crate loads: {e}")))?;
+        let mut inner = inner;
+        drop_empty_affixes(&mut inner);
+        let metaspace = if inner.get_encode_special_tokens() { None } else { Metaspace::detect(&bytes) };
         let vocab_size = inner.get_vocab_size(true) as u32;
         let special = |choice: &Special, auto: Option<u32>, what: &str| -> Result<Option<SpecialToken>> {
             let id = match choice {
@@ -204,7 +236,7 @@ impl TextTokenizer {
             bos,
             eos,
         };
-        Ok(Self { inner, info })
+        Ok(Self { inner, info, metaspace })
     }
 
     /// What the manifest records.
@@ -214,16 +246,50 @@ impl TextTokenizer {
 
     /// The ids of `text`, with BOS and EOS as configured.
     pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
+        let mut out = Vec::with_capacity(text.len() / 2 + 2);
+        out.extend(self.info.bos.as_ref().map(|t| t.id));
+        self.encode_into(text, &mut out)?;
+        out.extend(self.info.eos.as_ref().map(|t| t.id));
+        Ok(out)
+    }
+
+    /// Appends the ids of `text` alone (no BOS/EOS) to `out`.
+    fn encode_into(&self, text: &str, out: &mut Vec<u32>) -> Result<()> {
+        match &self.metaspace {
+            Some(m) => m.encode(self.inner.get_model(), text, out),
+            None => self.encode_steps(text, out),
+        }
+        .map_err(|e| Error::Internal(format!("tokenizer `{}`: {e}", self.info.name)))
+    }
+
+    /// `encode_fast(text, false)`'s steps (added tokens, normalizer, pre-tokenizer, model), with
+    /// the ids taken from the splits: no `Encoding` is built, which costs a `String`, offsets
+    /// and word and type ids per token that nothing here reads.
+    fn encode_steps(&self, text: &str, out: &mut Vec<u32>) -> tokenizers::Result<()> {
+        use tokenizers::{Model as _, OffsetReferential, OffsetType, PreTokenizer as _};
+        let t = &self.inner;
+        let mut splits = t.get_added_vocabulary().extract_and_normalize(t.get_normalizer(), text);
+        if let Some(pre) = t.get_pre_tokenizer() {
+            pre.pre_tokenize(&mut splits)?;
+        }
+        let model = t.get_model();
+        for (word, _, tokens) in splits.get_splits(OffsetReferential::Normalized, OffsetType::None) {
+            match tokens {
+                Some(added) => out.extend(added.iter().map(|token| token.id)),
+                None => out.extend(model.tokenize(word)?.into_iter().map(|token| token.id)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The ids `encode_fast(text, false)` gives, the crate's own way: what [`Self::encode`]
+    /// must equal (tests, and `tokenizer compare`'s check).
+    pub fn encode_reference(&self, text: &str) -> Result<Vec<u32>> {
         let encoding = self
             .inner
             .encode_fast(text, false)
             .map_err(|e| Error::Internal(format!("tokenizer `{}`: {e}", self.info.name)))?;
-        let ids = encoding.get_ids();
-        let mut out = Vec::with_capacity(ids.len() + 2);
-        out.extend(self.info.bos.as_ref().map(|t| t.id));
-        out.extend_from_slice(ids);
-        out.extend(self.info.eos.as_ref().map(|t| t.id));
-        Ok(out)
+        Ok(encoding.get_ids().to_vec())
     }
 
     /// [`Self::encode`] of every text, in parallel over the caller's rayon pool (one document
@@ -241,6 +307,127 @@ impl TextTokenizer {
     pub fn tokenizer(&self) -> &Tokenizer {
         &self.inner
     }
+}
+
+/// The shape of SentencePiece-converted BPE tokenizers (Llama 2, Mistral, Breeze-7B): added
+/// tokens matched on the raw text, a normalizer that only prepends `▁` to each piece and turns
+/// spaces into `▁`, no pre-tokenizer. The crate's `NormalizedString` tracks an alignment per byte
+/// through both rewrites, for offsets no one asks for here; this does the same rewrite on a plain
+/// `String` and hands the piece to the same model. Chosen only when the `tokenizer.json` has
+/// exactly that shape; the ids are those of `encode_fast` (tested on random text and on the laws
+/// corpus).
+struct Metaspace {
+    prepend: String,
+    space: String,
+    /// The added tokens, leftmost-longest, as the crate matches them.
+    added: aho_corasick::AhoCorasick,
+    added_ids: Vec<u32>,
+}
+
+impl Metaspace {
+    /// The shortcut, if `json` is a tokenizer of that shape.
+    fn detect(json: &[u8]) -> Option<Self> {
+        use serde_json::Value;
+        let t: Value = serde_json::from_slice(json).ok()?;
+        if !t.get("pre_tokenizer").is_some_and(Value::is_null) {
+            return None;
+        }
+        let normalizer = t.get("normalizer")?;
+        if normalizer.get("type")? != "Sequence" {
+            return None;
+        }
+        let [prepend, replace] = normalizer.get("normalizers")?.as_array()?.as_slice() else {
+            return None;
+        };
+        let only =
+            |v: &Value, keys: &[&str]| v.as_object().is_some_and(|o| o.keys().all(|k| keys.contains(&k.as_str())));
+        let space_pattern = serde_json::json!({ "String": " " });
+        if prepend.get("type")? != "Prepend"
+            || !only(prepend, &["type", "prepend"])
+            || replace.get("type")? != "Replace"
+            || !only(replace, &["type", "pattern", "content"])
+            || replace.get("pattern")? != &space_pattern
+        {
+            return None;
+        }
+        let mut contents = Vec::new();
+        let mut added_ids = Vec::new();
+        for token in t.get("added_tokens")?.as_array()? {
+            let flag = |k: &str| token.get(k).and_then(Value::as_bool);
+            if flag("normalized")? || flag("lstrip")? || flag("rstrip")? || flag("single_word")? {
+                return None;
+            }
+            contents.push(token.get("content")?.as_str()?.to_string());
+            added_ids.push(u32::try_from(token.get("id")?.as_u64()?).ok()?);
+        }
+        let added = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&contents)
+            .ok()?;
+        let space = replace.get("content")?.as_str()?.to_string();
+        Some(Self {
+            // `Prepend` runs first, so `Replace` rewrites the prefix too.
+            prepend: prepend.get("prepend")?.as_str()?.replace(' ', &space),
+            space,
+            added,
+            added_ids,
+        })
+    }
+
+    fn encode(&self, model: &tokenizers::ModelWrapper, text: &str, out: &mut Vec<u32>) -> tokenizers::Result<()> {
+        let mut piece = String::with_capacity(text.len() + text.len() / 8 + 4);
+        let mut last = 0;
+        for m in self.added.find_iter(text) {
+            self.piece(model, &text[last..m.start()], &mut piece, out)?;
+            out.push(self.added_ids[m.pattern().as_usize()]);
+            last = m.end();
+        }
+        self.piece(model, &text[last..], &mut piece, out)
+    }
+
+    /// One stretch between added tokens: normalized (`Prepend`, then `Replace`) and tokenized.
+    fn piece(
+        &self,
+        model: &tokenizers::ModelWrapper,
+        text: &str,
+        buf: &mut String,
+        out: &mut Vec<u32>,
+    ) -> tokenizers::Result<()> {
+        use tokenizers::Model as _;
+        if text.is_empty() {
+            return Ok(());
+        }
+        buf.clear();
+        buf.push_str(&self.prepend);
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                buf.push_str(&self.space);
+            }
+            buf.push_str(word);
+        }
+        out.extend(model.tokenize(buf)?.into_iter().map(|t| t.id));
+        Ok(())
+    }
+}
+
+/// A BPE's empty `continuing_subword_prefix` / `end_of_word_suffix` (`""`, as Qwen3 and other
+/// byte-level tokenizers converted from tiktoken declare them) as none: the model formats
+/// `"{prefix}{piece}"` for every character of every word when one is set, even to `""`, which
+/// was 8% of encoding time; concatenating an empty string changes no piece, so no id changes.
+fn drop_empty_affixes(tok: &mut Tokenizer) {
+    let tokenizers::ModelWrapper::BPE(bpe) = tok.get_model() else { return };
+    let empty = |a: &Option<String>| a.as_deref() == Some("");
+    if !empty(&bpe.continuing_subword_prefix) && !empty(&bpe.end_of_word_suffix) {
+        return;
+    }
+    let mut bpe = bpe.clone();
+    if empty(&bpe.continuing_subword_prefix) {
+        bpe.continuing_subword_prefix = None;
+    }
+    if empty(&bpe.end_of_word_suffix) {
+        bpe.end_of_word_suffix = None;
+    }
+    tok.with_model(tokenizers::ModelWrapper::BPE(bpe));
 }
 
 /// The special tokens the tokenizer's post-processor puts around a single sequence: (first
@@ -293,11 +480,9 @@ pub fn chars_per_token(tokenizer: &TextTokenizer, texts: &[&str]) -> Result<Effi
     let counts: Vec<(u64, u64)> = texts
         .par_iter()
         .map(|t| {
-            let n = tokenizer
-                .inner
-                .encode_fast(*t, false)
-                .map_err(|e| Error::Internal(format!("tokenizer `{}`: {e}", tokenizer.info.name)))?
-                .len();
+            let mut ids = Vec::new();
+            tokenizer.encode_into(t, &mut ids)?;
+            let n = ids.len();
             Ok((t.chars().count() as u64, n as u64))
         })
         .collect::<Result<_>>()?;
@@ -451,6 +636,127 @@ mod tests {
         assert_eq!(Special::parse("</s>"), Special::Token("</s>".into()));
         let cfg: TokenizeConfig = toml::from_str("bos = \"none\"\neos = \"<|endoftext|>\"\n").unwrap_or_default();
         assert_eq!((cfg.bos, cfg.eos), (Special::None, Special::Token("<|endoftext|>".into())));
+    }
+
+    fn fixture(rel: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+    }
+
+    /// Breeze-7B, from `fixtures/` (SentencePiece-style: the `Metaspace` shortcut), loaded once.
+    fn breeze() -> &'static TextTokenizer {
+        static T: std::sync::OnceLock<TextTokenizer> = std::sync::OnceLock::new();
+        T.get_or_init(|| {
+            let path = fixture("fixtures/tokenizers/breeze-7b-instruct-v1_0/tokenizer.json.zst");
+            TextTokenizer::load(&path, &TokenizeConfig::default()).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    /// Qwen3 (byte-level BPE: the general path), from `../shared` when it is beside the clone
+    /// (CI has it; 11 MB is too much for `fixtures/`), loaded once.
+    fn qwen3() -> Option<&'static TextTokenizer> {
+        static T: std::sync::OnceLock<Option<TextTokenizer>> = std::sync::OnceLock::new();
+        T.get_or_init(|| {
+            let path = fixture("../shared/tokenizers/qwen3/tokenizer.json");
+            path.exists()
+                .then(|| TextTokenizer::load(&path, &TokenizeConfig::default()).unwrap_or_else(|e| panic!("{e}")))
+        })
+        .as_ref()
+    }
+
+    /// Text of the kinds that trip tokenizers up: Chinese, runs of spaces, newlines, added tokens
+    /// in the middle of words, `▁` itself, emoji and characters outside the vocabulary.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "中華民國",
+            "憲法",
+            "第一條",
+            "，",
+            "。",
+            "臺灣",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            "\t",
+            "a",
+            "AI",
+            "the ",
+            "Hello",
+            "<s>",
+            "</s>",
+            "<unk>",
+            "<EOD>",
+            "<PAD>",
+            "<|endoftext|>",
+            "<|im_start|>",
+            "▁",
+            "▁▁",
+            "😀",
+            "𠀋",
+            "é",
+            "ｅ",
+            "123",
+            "3.14",
+            "'s",
+            "'ll",
+            "\u{3000}",
+            "\r\n",
+        ]);
+        prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn the_shortcuts_give_encode_fast_ids(text in tricky_text()) {
+            let b = breeze();
+            let mut ids = Vec::new();
+            b.encode_into(&text, &mut ids).unwrap_or_else(|e| panic!("{e}"));
+            prop_assert_eq!(&ids, &b.encode_reference(&text).unwrap_or_else(|e| panic!("{e}")));
+            let mut general = Vec::new();
+            b.encode_steps(&text, &mut general).unwrap_or_else(|e| panic!("{e}"));
+            prop_assert_eq!(&general, &ids);
+            if let Some(q) = qwen3() {
+                let mut ids = Vec::new();
+                q.encode_into(&text, &mut ids).unwrap_or_else(|e| panic!("{e}"));
+                prop_assert_eq!(ids, q.encode_reference(&text).unwrap_or_else(|e| panic!("{e}")));
+            }
+        }
+    }
+
+    #[test]
+    fn breeze_takes_the_shortcut_and_round_trips() -> Result<()> {
+        let b = breeze();
+        assert!(b.metaspace.is_some());
+        assert_eq!(
+            (b.info().bos.as_ref().map(|t| t.token.as_str()), b.info().eos.as_ref().map(|t| t.token.as_str())),
+            (Some("<s>"), Some("</s>"))
+        );
+        assert_eq!(b.info().id_type, IdType::Uint16);
+        let text = "第一條　中華民國基於三民主義，為民有民治民享之民主共和國。\nArticle 1  (two spaces) 😀";
+        let ids = b.encode(text)?;
+        assert_eq!((ids.first(), ids.last()), (Some(&1), Some(&2)));
+        assert_eq!(b.decode(&ids)?, text);
+        if let Some(q) = qwen3() {
+            assert!(q.metaspace.is_none());
+            assert_eq!(q.info().bos, None);
+            assert_eq!(q.info().id_type, IdType::Uint32);
+            assert_eq!(q.decode(&q.encode(text)?)?, text);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn ids_round_trip_through_their_byte_form() {
+        for (t, ids) in [(IdType::Uint16, vec![0, 1, 65_535]), (IdType::Uint32, vec![0, 70_000, u32::MAX])] {
+            let mut bytes = Vec::new();
+            t.put_le(&ids, &mut bytes);
+            assert_eq!(bytes.len(), ids.len() * t.width());
+            assert_eq!(t.get_le(&bytes), ids);
+        }
     }
 
     #[test]
