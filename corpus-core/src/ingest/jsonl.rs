@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::rc::Rc;
 
+use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 use super::{Contribution, DataFile, Emitter, FileKind, IngestConfig};
@@ -274,13 +275,26 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
     };
     let m = &c.manifest;
     let mut lines = LineReader::new(reader, cfg.max_record_bytes());
+    // Lines are parsed a batch at a time on the worker pool, then handed over in line order:
+    // JSON parsing is most of reading, and a large file would otherwise be parsed by one thread.
+    let mut pending: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut pending_bytes = 0usize;
+    let parse = |pending: &mut Vec<(u64, Vec<u8>)>, out: &mut Emitter<'_>| -> Result<()> {
+        let parsed: Vec<Result<Record, Refusal>> =
+            pending.par_iter().map(|(_, bytes)| parse_record(bytes, &m.text_field, m.id_field.as_deref())).collect();
+        for ((number, _), record) in pending.drain(..).zip(parsed) {
+            emit(number, record, out)?;
+        }
+        Ok(())
+    };
     let mut number: u64 = 0;
     loop {
         number += 1;
         let line = match lines.next_line() {
             Ok(Some(line)) => line,
-            Ok(None) => return Ok(()),
+            Ok(None) => return parse(&mut pending, out),
             Err(e) => {
+                parse(&mut pending, out)?;
                 // Everything before the damage was kept; the rest of the file is one ledger row.
                 let id = out.line_id(number);
                 let detail = format!(
@@ -290,38 +304,52 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
                 return out.refuse(id, DropReason::TruncatedFile, None, detail, Some(number), None);
             }
         };
-        let bytes = match line {
+        match line {
             Line::TooLong(len) => {
+                parse(&mut pending, out)?;
+                pending_bytes = 0;
                 let id = out.line_id(number);
                 let detail = format!("line is {len} bytes, over max_record_megabytes = {}", cfg.max_record_megabytes);
                 out.refuse(id, DropReason::RecordTooLarge, None, detail, Some(number), None)?;
-                continue;
             }
-            Line::Complete(bytes) => bytes,
-        };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue; // A blank line is not a record.
+            // A blank line is not a record.
+            Line::Complete(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {}
+            Line::Complete(bytes) => {
+                pending_bytes += bytes.len();
+                pending.push((number, bytes.to_vec()));
+                if pending_bytes >= PARSE_BATCH_BYTES {
+                    parse(&mut pending, out)?;
+                    pending_bytes = 0;
+                }
+            }
         }
-        match parse_record(bytes, &m.text_field, m.id_field.as_deref()) {
-            Ok(record) => {
-                let doc_id = match &record.id {
-                    Some(id) => out.record_id(id),
-                    None => out.line_id(number),
-                };
-                out.push(DocumentRef {
-                    doc_id: &doc_id,
-                    text: &record.text,
-                    source: record.source.as_deref(),
-                    url: record.url.as_deref(),
-                    meta: record.meta.as_deref(),
-                    line: Some(number),
-                    row: None,
-                })?;
-            }
-            Err(refusal) => {
-                let id = out.line_id(number);
-                out.refuse(id, refusal.reason, refusal.field.as_deref(), refusal.detail, Some(number), None)?;
-            }
+    }
+}
+
+/// Text parsed per batch of lines (bounded: the lines are held until their batch is parsed).
+const PARSE_BATCH_BYTES: usize = 8 << 20;
+
+/// Hands one parsed line to the emitter: a document, or a ledger row saying why not.
+fn emit(number: u64, record: Result<Record, Refusal>, out: &mut Emitter<'_>) -> Result<()> {
+    match record {
+        Ok(record) => {
+            let doc_id = match &record.id {
+                Some(id) => out.record_id(id),
+                None => out.line_id(number),
+            };
+            out.push(DocumentRef {
+                doc_id: &doc_id,
+                text: &record.text,
+                source: record.source.as_deref(),
+                url: record.url.as_deref(),
+                meta: record.meta.as_deref(),
+                line: Some(number),
+                row: None,
+            })
+        }
+        Err(refusal) => {
+            let id = out.line_id(number);
+            out.refuse(id, refusal.reason, refusal.field.as_deref(), refusal.detail, Some(number), None)
         }
     }
 }
