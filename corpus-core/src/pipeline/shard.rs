@@ -30,6 +30,7 @@ use arrow_schema::{Field, Schema};
 use arrow_select::concat::concat_batches;
 use arrow_select::interleave::interleave_record_batch;
 use arrow_select::take::take_record_batch;
+use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -326,12 +327,16 @@ fn cut_group(dir: &Path, runs: &[&SortedRun], target: u64, by_tokens: bool) -> R
     Ok(Cut { bounds, tokens })
 }
 
-/// Reads rows `[a, b)` of a run.
-fn read_range(path: &Path, a: u64, b: u64) -> Result<RecordBatch> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at(path)?).at(path)?;
-    let schema = Arc::clone(builder.schema());
+/// Reads rows `[a, b)` of a run: every column, or only `columns`.
+fn read_range(path: &Path, a: u64, b: u64, columns: Option<&[&str]>) -> Result<RecordBatch> {
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at(path)?).at(path)?;
+    if let Some(columns) = columns {
+        let mask = ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
+        builder = builder.with_projection(mask);
+    }
     let selection = RowSelection::from(vec![RowSelector::skip(a as usize), RowSelector::select((b - a) as usize)]);
     let reader = builder.with_row_selection(selection).build().at(path)?;
+    let schema = arrow_array::RecordBatchReader::schema(&reader);
     let batches: Vec<RecordBatch> = reader.collect::<std::result::Result<_, _>>()?;
     Ok(concat_batches(&schema, &batches)?)
 }
@@ -364,13 +369,16 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
     let ranges: Vec<(u64, u64)> = live.iter().map(|&r| job.ranges[r]).collect();
     let token_ranges: Vec<(u64, u64)> = live.iter().map(|&r| job.token_ranges[r]).collect();
     let id_type = plan.tokenizer.as_deref().map(|t| t.info().id_type);
+    let seq_len = plan.config.config.tokenize.seq_len.filter(|_| id_type.is_some());
+    // Packed rows carry ids and document ids only: the runs' text is not read.
+    let columns: Option<&[&str]> = seq_len.map(|_| &[DOC_ID, LICENCE][..]);
     // Each run's rows and ids, read in parallel.
     let (batches, ids): (Vec<RecordBatch>, Vec<Vec<u32>>) = runs
         .par_iter()
         .zip(&ranges)
         .zip(&token_ranges)
         .map(|((run, &(a, b)), &(ta, tb))| {
-            let batch = read_range(&dir.join(format!("{}.parquet", run.stem)), a, b)?;
+            let batch = read_range(&dir.join(format!("{}.parquet", run.stem)), a, b, columns)?;
             let ids = match id_type {
                 Some(t) => read_ids(&dir.join(format!("{}.ids", run.stem)), t, ta, tb)?,
                 None => Vec::new(),
@@ -404,7 +412,6 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
     }
     let doc_ids = |&(r, i, a, n): &(usize, usize, usize, usize)| (r, i, &ids[r][a..a + n]);
     let path = plan.output.join(&job.rel);
-    let seq_len = plan.config.config.tokenize.seq_len.filter(|_| plan.tokenizer.is_some());
     let documents = order.len() as u64;
     let mut info = match (seq_len, id_type) {
         (Some(seq_len), Some(id_type)) => {

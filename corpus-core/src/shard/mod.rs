@@ -52,8 +52,8 @@ pub struct ShardConfig {
     /// count and input order). Off: input order.
     #[serde(default = "default_true")]
     pub shuffle: bool,
-    /// Largest Parquet row group, in MiB of encoded data as parquet estimates it while writing
-    /// (a few MB on disk after zstd): small enough to stream.
+    /// Size of a Parquet row group, in MiB of Arrow data (uncompressed; a few MB or less on disk
+    /// after zstd): small enough to stream.
     #[serde(default = "default_row_group_megabytes")]
     pub row_group_megabytes: NonZeroUsize,
     /// zstd level of the shards, 1–22.
@@ -560,6 +560,52 @@ pub fn concat(inputs: &[(PathBuf, FileInfo)], path: &Path, rel: &str) -> Result<
 mod tests {
     use super::*;
     use crate::batch::{DocBatchBuilder, DocumentRef, Tier};
+    use std::sync::Arc;
+
+    #[test]
+    fn row_groups_are_cut_by_size_encoded_in_parallel_and_read_back_whole() -> Result<()> {
+        use arrow_array::{StringArray, UInt32Array};
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let texts: Vec<String> = (0..3000).map(|i| "臺灣語料".repeat(i % 17 + 1)).collect();
+        let ids: Vec<Vec<u32>> = (0..3000u32).map(|i| (0..i % 23).map(|k| (i * 31 + k) % 60_000).collect()).collect();
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            (crate::batch::TEXT, Arc::new(StringArray::from_iter_values(&texts))),
+            (order::INPUT_IDS, order::ids_array(&ids, crate::tokenize::IdType::Uint16)?),
+            (order::N_TOKENS, Arc::new(UInt32Array::from_iter_values(ids.iter().map(|v| v.len() as u32)))),
+        ];
+        let whole = RecordBatch::try_from_iter(columns)?;
+        // Batches of odd sizes, sliced from one: row groups cut across them.
+        let write = |name: &str, threads: usize| -> Result<(FileInfo, Vec<u8>)> {
+            let path = dir.path().join(name);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            let info = pool.install(|| -> Result<FileInfo> {
+                let mut sink = ParquetSink::create(&path, name, whole.schema(), 3, 16 << 10)?;
+                for (start, len) in [(0, 1), (1, 999), (1000, 1700), (2700, 300)] {
+                    sink.write(&whole.slice(start, len))?;
+                }
+                sink.finish()
+            })?;
+            Ok((info, std::fs::read(&path).at(&path)?))
+        };
+        let (info, bytes) = write("one.parquet", 1)?;
+        let (info4, bytes4) = write("four.parquet", 4)?;
+        assert!(bytes == bytes4, "bytes depend on the thread count");
+        assert_eq!(
+            (info.sha256, info.rows, info.tokens),
+            (info4.sha256, 3000, ids.iter().map(|v| v.len() as u64).sum())
+        );
+        let path = dir.path().join("one.parquet");
+        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).at(&path)?).at(&path)?;
+        let groups = reader.metadata().num_row_groups();
+        assert!(groups > 5, "{groups} row groups of about 16 KiB");
+        let read: Vec<RecordBatch> = reader.build().at(&path)?.collect::<std::result::Result<_, _>>()?;
+        assert_eq!(arrow_select::concat::concat_batches(&whole.schema(), &read)?, whole);
+        Ok(())
+    }
 
     #[test]
     fn sink_hashes_what_it_writes_and_renames_atomically() -> Result<()> {
