@@ -63,6 +63,18 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     );
     assert!(public.iter().all(|(id, _)| !id.starts_with("agency-memos/")), "private data never reaches a public shard");
     assert!(!out.join(".work").exists(), "work dir left behind");
+    // Tokenized with Breeze-7B: <s> … </s> around each document, token counts that add up.
+    assert_eq!(m["tokenizer"]["name"], "breeze-7b-instruct-v1_0");
+    assert_eq!(
+        (m["tokenizer"]["bos"]["token"].as_str(), m["tokenizer"]["eos"]["token"].as_str()),
+        (Some("<s>"), Some("</s>"))
+    );
+    let shard_tokens: u64 =
+        m["shards"].as_array().expect("shards").iter().map(|s| s["tokens"].as_u64().unwrap_or(0)).sum();
+    let tier_tokens: u64 =
+        m["tiers"].as_object().expect("tiers").values().map(|t| t["tokens"].as_u64().unwrap_or(0)).sum();
+    assert!(shard_tokens > 100_000, "{shard_tokens} tokens");
+    assert_eq!(shard_tokens, tier_tokens);
 
     let rows = ledger(&out);
     assert_eq!(rows.len(), 162);

@@ -7,5 +7,6 @@ mod determinism;
 mod ingest;
 mod licence;
 mod pii;
+mod tokenize;
 mod util;
 mod validate;

@@ -1,0 +1,183 @@
+//! `corpus tokenize` with the real Breeze-7B tokenizer (from `fixtures/`): ids that decode back
+//! to the text, counts that add up, packing that loses and repeats nothing, a reader whose ranks
+//! see every sample once, and bytes that do not depend on the thread count.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{UInt16Type, UInt32Type};
+use corpus_core::shard::reader::ShardReader;
+use corpus_core::tokenize::{TextTokenizer, TokenizeConfig};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::util::*;
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+}
+
+fn breeze() -> PathBuf {
+    fixture("fixtures/tokenizers/breeze-7b-instruct-v1_0/tokenizer.json.zst")
+}
+
+/// 360 laws-derived documents (near-duplicate families: tokenize does not dedup).
+fn corpus_file() -> PathBuf {
+    fixture("fixtures/dedup/neardups.jsonl")
+}
+
+fn tokenize(out: &Path, extra: &[&str]) {
+    let input = corpus_file();
+    let tok = breeze();
+    let mut args = vec![
+        "-q",
+        "tokenize",
+        "--input",
+        input.to_str().expect("utf8"),
+        "--tokenizer",
+        tok.to_str().expect("utf8"),
+        "--output",
+        out.to_str().expect("utf8"),
+        "--id-field",
+        "id",
+    ];
+    args.extend_from_slice(extra);
+    assert_exit(&run(&args), 0);
+}
+
+/// Every row of every shard listed in the manifest: (doc_id or doc_ids, text if any, ids).
+fn rows(out: &Path) -> Vec<(String, Option<String>, Vec<u32>, u32)> {
+    let m = manifest(out);
+    let mut rows = Vec::new();
+    for shard in m["shards"].as_array().expect("shards") {
+        let path = out.join(shard["path"].as_str().expect("path"));
+        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).expect("open"))
+            .expect("parquet")
+            .build()
+            .expect("build");
+        for batch in reader {
+            let b = batch.expect("batch");
+            let ids = b.column_by_name("input_ids").expect("input_ids").as_list::<i32>().clone();
+            let n = b.column_by_name("n_tokens").expect("n_tokens").as_primitive::<UInt32Type>().clone();
+            let text = b.column_by_name("text").map(|c| c.as_string::<i32>().clone());
+            let doc = b.column_by_name("doc_id").map(|c| c.as_string::<i32>().clone());
+            for i in 0..b.num_rows() {
+                let v = ids.value(i);
+                let v: Vec<u32> = match v.as_primitive_opt::<UInt16Type>() {
+                    Some(a) => a.values().iter().map(|&x| u32::from(x)).collect(),
+                    None => v.as_primitive::<UInt32Type>().values().to_vec(),
+                };
+                rows.push((
+                    doc.as_ref().map(|d| d.value(i).to_string()).unwrap_or_default(),
+                    text.as_ref().map(|t| t.value(i).to_string()),
+                    v,
+                    n.value(i),
+                ));
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn stored_ids_decode_back_to_the_text_and_the_counts_add_up() {
+    let dir = Dir::new();
+    let out = dir.join("out");
+    tokenize(&out, &["--validation-fraction", "0.1"]);
+    let tok = TextTokenizer::load(&breeze(), &TokenizeConfig::default()).expect("tokenizer");
+    let m = manifest(&out);
+    assert_eq!(m["tokenizer"]["name"], "breeze-7b-instruct-v1_0");
+    assert_eq!(m["tokenizer"]["id_type"], "uint16");
+    assert_eq!(m["tokenizer"]["sha256"], "79d028080e7c293dd6258ff6e99cbf802770d4680dd8ad1a1c6a284c18824df1");
+    let rows = rows(&out);
+    let docs = std::fs::read_to_string(corpus_file()).expect("corpus").lines().count();
+    assert_eq!(rows.len(), docs);
+    for (doc, text, ids, n) in &rows {
+        let text = text.as_deref().expect("unpacked rows carry their text");
+        assert_eq!(ids.len(), *n as usize, "{doc}");
+        assert_eq!((ids.first(), ids.last()), (Some(&1), Some(&2)), "{doc}: <s> … </s>");
+        assert_eq!(&tok.decode(ids).expect("decode"), text, "{doc}");
+    }
+    // Tokens: rows = shards = splits = tier.
+    let total: u64 = rows.iter().map(|r| u64::from(r.3)).sum();
+    let shards: u64 = m["shards"].as_array().expect("shards").iter().map(|s| s["tokens"].as_u64().expect("n")).sum();
+    let splits = &m["splits"]["public"];
+    let (train, validation) = (splits["train"]["tokens"].as_u64(), splits["validation"]["tokens"].as_u64());
+    assert_eq!((shards, train.unwrap_or(0) + validation.unwrap_or(0)), (total, total));
+    assert_eq!(m["tiers"]["public"]["tokens"].as_u64(), Some(total));
+    let held_out = splits["validation"]["documents"].as_u64().expect("validation documents") as f64 / docs as f64;
+    assert!((0.04..0.2).contains(&held_out), "validation share {held_out}");
+}
+
+#[test]
+fn packing_drops_and_repeats_no_token() {
+    let dir = Dir::new();
+    let (plain, packed) = (dir.join("plain"), dir.join("packed"));
+    let split = ["--validation-fraction", "0"];
+    tokenize(&plain, &split);
+    tokenize(&packed, &[&split[..], &["--seq-len", "100"]].concat());
+    let docs: BTreeMap<String, Vec<u32>> = rows(&plain).into_iter().map(|(d, _, ids, _)| (d, ids)).collect();
+    let m = manifest(&packed);
+    assert_eq!(m["packing"]["seq_len"], 100);
+    // Reassemble every document from its pieces, in sample order.
+    let mut rebuilt: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let reader = ShardReader::open(&packed, "public", "train").expect("reader");
+    let n = reader.len();
+    let mut tokens_out = 0u64;
+    for (k, sample) in reader.enumerate() {
+        let s = sample.expect("sample");
+        assert_eq!(s.index, k as u64);
+        assert!(s.input_ids.len() == 100 || s.index + 1 == n, "only the last sequence is short");
+        tokens_out += s.input_ids.len() as u64;
+        let ends = s.doc_starts.iter().skip(1).map(|&x| x as usize).chain([s.input_ids.len()]);
+        for ((doc, &start), end) in s.doc_ids.iter().zip(&s.doc_starts).zip(ends) {
+            rebuilt.entry(doc.clone()).or_default().extend_from_slice(&s.input_ids[start as usize..end]);
+        }
+    }
+    let tokens_in: u64 = docs.values().map(|d| d.len() as u64).sum();
+    assert_eq!(tokens_out, tokens_in, "sum of tokens in == out");
+    assert_eq!(rebuilt, docs);
+}
+
+#[test]
+fn reader_ranks_see_every_sample_once_and_resume_where_they_stopped() {
+    let dir = Dir::new();
+    let out = dir.join("out");
+    tokenize(&out, &["--validation-fraction", "0", "--target-tokens", "20000"]);
+    assert!(manifest(&out)["shards"].as_array().expect("shards").len() > 3, "several shards to cross");
+    let all: Vec<_> = ShardReader::open(&out, "public", "train").expect("reader").map(|s| s.expect("sample")).collect();
+    for world in [1, 3, 8] {
+        let mut seen = Vec::new();
+        for rank in 0..world {
+            let reader =
+                ShardReader::open(&out, "public", "train").expect("reader").partition(rank, world).expect("rank");
+            seen.extend(reader.map(|s| s.expect("sample").index));
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (0..all.len() as u64).collect::<Vec<_>>(), "world of {world}");
+    }
+    // Resume rank 1 of 3 after 17 samples: the rest is what an uninterrupted reader gives.
+    let rank = || ShardReader::open(&out, "public", "train").expect("reader").partition(1, 3).expect("rank");
+    let full: Vec<_> = rank().map(|s| s.expect("sample")).collect();
+    let mut first = rank();
+    let head: Vec<_> = first.by_ref().take(17).map(|s| s.expect("sample")).collect();
+    assert_eq!(first.position(), 17);
+    let rest: Vec<_> = rank().seek(17).expect("seek").map(|s| s.expect("sample")).collect();
+    assert_eq!([head, rest].concat(), full);
+    assert_eq!(full.first().map(|s| &all[s.index as usize]), full.first());
+}
+
+#[test]
+fn tokenized_and_packed_bytes_do_not_depend_on_the_thread_count() {
+    let dir = Dir::new();
+    let args = ["--seq-len", "256", "--target-tokens", "30000", "--validation-fraction", "0.05"];
+    tokenize(&dir.join("j1"), &[&args[..], &["-j", "1"]].concat());
+    tokenize(&dir.join("j3"), &[&args[..], &["-j", "3"]].concat());
+    let (a, b) = (tree(&dir.join("j1")), tree(&dir.join("j3")));
+    assert!(a.keys().filter(|k| k.contains("/train-")).count() > 2, "{:?}", a.keys());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(b[k] == *v, "{k} differs between -j 1 and -j 3");
+    }
+}
