@@ -160,6 +160,8 @@ pub struct TextTokenizer {
     info: TokenizerInfo,
     /// The SentencePiece-style shortcut, when the tokenizer has that shape.
     metaspace: Option<Metaspace>,
+    /// The normalizer is NFC alone (Qwen3): [`QuickNfc`] stands in for it.
+    nfc_only: bool,
 }
 
 impl std::fmt::Debug for TextTokenizer {
@@ -203,7 +205,8 @@ impl TextTokenizer {
             .map_err(|e| tok_error(path, format!("not a tokenizer.json the `tokenizers` crate loads: {e}")))?;
         let mut inner = inner;
         drop_empty_affixes(&mut inner);
-        let metaspace = if inner.get_encode_special_tokens() { None } else { Metaspace::detect(&bytes) };
+        let metaspace = Metaspace::detect(&inner);
+        let nfc_only = matches!(inner.get_normalizer(), Some(tokenizers::NormalizerWrapper::NFC(_)));
         let vocab_size = inner.get_vocab_size(true) as u32;
         let special = |choice: &Special, auto: Option<u32>, what: &str| -> Result<Option<SpecialToken>> {
             let id = match choice {
@@ -236,7 +239,7 @@ impl TextTokenizer {
             bos,
             eos,
         };
-        Ok(Self { inner, info, metaspace })
+        Ok(Self { inner, info, metaspace, nfc_only })
     }
 
     /// What the manifest records.
@@ -268,7 +271,12 @@ impl TextTokenizer {
     fn encode_steps(&self, text: &str, out: &mut Vec<u32>) -> tokenizers::Result<()> {
         use tokenizers::{Model as _, OffsetReferential, OffsetType, PreTokenizer as _};
         let t = &self.inner;
-        let mut splits = t.get_added_vocabulary().extract_and_normalize(t.get_normalizer(), text);
+        let added = t.get_added_vocabulary();
+        let mut splits = if self.nfc_only {
+            added.extract_and_normalize(Some(&QuickNfc), text)
+        } else {
+            added.extract_and_normalize(t.get_normalizer(), text)
+        };
         if let Some(pre) = t.get_pre_tokenizer() {
             pre.pre_tokenize(&mut splits)?;
         }
@@ -309,6 +317,21 @@ impl TextTokenizer {
     }
 }
 
+/// NFC that first asks whether the text already is (the quick check of UAX #15): the crate's
+/// NFC rewrites every piece through a per-byte alignment even when nothing changes, and text
+/// out of the normalize stage is NFC already. NFC of NFC text is itself, so ids do not change.
+struct QuickNfc;
+
+impl tokenizers::Normalizer for QuickNfc {
+    fn normalize(&self, normalized: &mut tokenizers::NormalizedString) -> tokenizers::Result<()> {
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
+        if is_nfc_quick(normalized.get().chars()) != IsNormalized::Yes {
+            normalized.nfc();
+        }
+        Ok(())
+    }
+}
+
 /// The shape of SentencePiece-converted BPE tokenizers (Llama 2, Mistral, Breeze-7B): added
 /// tokens matched on the raw text, a normalizer that only prepends `▁` to each piece and turns
 /// spaces into `▁`, no pre-tokenizer. The crate's `NormalizedString` tracks an alignment per byte
@@ -325,14 +348,14 @@ struct Metaspace {
 }
 
 impl Metaspace {
-    /// The shortcut, if `json` is a tokenizer of that shape.
-    fn detect(json: &[u8]) -> Option<Self> {
+    /// The shortcut, if `tok` has that shape (read from the loaded tokenizer: the normalizer
+    /// serialized alone, not the whole file parsed again).
+    fn detect(tok: &Tokenizer) -> Option<Self> {
         use serde_json::Value;
-        let t: Value = serde_json::from_slice(json).ok()?;
-        if !t.get("pre_tokenizer").is_some_and(Value::is_null) {
+        if tok.get_pre_tokenizer().is_some() || tok.get_encode_special_tokens() {
             return None;
         }
-        let normalizer = t.get("normalizer")?;
+        let normalizer = serde_json::to_value(tok.get_normalizer()?).ok()?;
         if normalizer.get("type")? != "Sequence" {
             return None;
         }
@@ -350,27 +373,22 @@ impl Metaspace {
         {
             return None;
         }
-        let mut contents = Vec::new();
-        let mut added_ids = Vec::new();
-        for token in t.get("added_tokens")?.as_array()? {
-            let flag = |k: &str| token.get(k).and_then(Value::as_bool);
-            if flag("normalized")? || flag("lstrip")? || flag("rstrip")? || flag("single_word")? {
-                return None;
-            }
-            contents.push(token.get("content")?.as_str()?.to_string());
-            added_ids.push(u32::try_from(token.get("id")?.as_u64()?).ok()?);
+        let mut added: Vec<(u32, tokenizers::AddedToken)> = tok.get_added_tokens_decoder().into_iter().collect();
+        added.sort_by_key(|(id, _)| *id);
+        if added.iter().any(|(_, t)| t.normalized || t.lstrip || t.rstrip || t.single_word) {
+            return None;
         }
-        let added = aho_corasick::AhoCorasick::builder()
+        let matcher = aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&contents)
+            .build(added.iter().map(|(_, t)| t.content.as_str()))
             .ok()?;
         let space = replace.get("content")?.as_str()?.to_string();
         Some(Self {
             // `Prepend` runs first, so `Replace` rewrites the prefix too.
             prepend: prepend.get("prepend")?.as_str()?.replace(' ', &space),
             space,
-            added,
-            added_ids,
+            added: matcher,
+            added_ids: added.into_iter().map(|(id, _)| id).collect(),
         })
     }
 
@@ -701,6 +719,10 @@ mod tests {
             "'ll",
             "\u{3000}",
             "\r\n",
+            // Not NFC: a decomposed é, the Ångström sign, a CJK compatibility ideograph.
+            "e\u{301}",
+            "\u{212B}",
+            "\u{F900}",
         ]);
         prop::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
     }
