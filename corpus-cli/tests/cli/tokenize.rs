@@ -181,3 +181,25 @@ fn tokenized_and_packed_bytes_do_not_depend_on_the_thread_count() {
         assert!(b[k] == *v, "{k} differs between -j 1 and -j 3");
     }
 }
+
+#[test]
+fn a_tokenizer_that_cannot_be_loaded_is_a_config_error_naming_the_file() {
+    let dir = Dir::new();
+    let bad = dir.write("bad/tokenizer.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": 3}}");
+    let input = corpus_file();
+    for tok in [bad, dir.join("missing/tokenizer.json")] {
+        let o = run(&[
+            "-q",
+            "tokenize",
+            "--input",
+            input.to_str().expect("utf8"),
+            "--tokenizer",
+            tok.to_str().expect("utf8"),
+            "--output",
+            dir.join("out").to_str().expect("utf8"),
+        ]);
+        assert_exit(&o, 2);
+        assert!(stderr(&o).contains(tok.to_str().expect("utf8")), "{}", stderr(&o));
+    }
+    assert!(!dir.join("out/manifest.json").exists());
+}

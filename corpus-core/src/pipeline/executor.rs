@@ -243,6 +243,8 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     reporter.started(Phase::Read, plan.input_bytes, done_bytes);
     let part_bytes = (plan.config.config.shard.target_bytes() / 4).clamp(1 << 20, 64 << 20);
     plan.tasks.par_iter().enumerate().filter(|(i, _)| !done[*i]).try_for_each(|(i, task)| {
+        // The tokenizer loads meanwhile; a file it cannot load stops the run now, not at the end.
+        plan.tokenizer.as_ref().map_or(Ok(()), |t| t.check())?;
         let ctx = TaskContext { plan, stages, options: &options, reporter, part_bytes, dedup: dedup.as_ref() };
         ctx.run(i, task, &tasks_dir)
     })?;
@@ -785,7 +787,7 @@ fn build_manifest(
         documents,
         tiers,
         splits,
-        tokenizer: plan.tokenizer.as_ref().map(|t| t.info().clone()),
+        tokenizer: plan.tokenizer.as_ref().map(|t| t.get().map(|t| t.info().clone())).transpose()?,
         packing: plan
             .config
             .config

@@ -17,7 +17,7 @@ use crate::ingest::{self, Opened, Task, Work, hex};
 use crate::ledger::LedgerRow;
 use crate::licence::{self, Licensing};
 use crate::stage::DropReason;
-use crate::tokenize::TextTokenizer;
+use crate::tokenize::TokenizerHandle;
 use std::sync::Arc;
 
 /// Everything a run needs, resolved.
@@ -41,21 +41,22 @@ pub struct Plan {
     pub input_bytes: u64,
     /// Loose data files read as one contribution ([`plan_files`]): no licence decision was made.
     pub loose: bool,
-    /// The tokenizer of `[tokenize]`, loaded.
-    pub tokenizer: Option<Arc<TextTokenizer>>,
+    /// The tokenizer of `[tokenize]`, loading.
+    pub tokenizer: Option<Arc<TokenizerHandle>>,
 }
 
-/// Loads `[tokenize] tokenizer`, if set.
-fn load_tokenizer(config: &LoadedConfig) -> Result<Option<Arc<TextTokenizer>>> {
+/// Starts loading `[tokenize] tokenizer`, if set.
+fn load_tokenizer(config: &LoadedConfig) -> Result<Option<Arc<TokenizerHandle>>> {
     let cfg = &config.config.tokenize;
-    cfg.tokenizer.as_ref().map(|t| Ok(Arc::new(TextTokenizer::load(&config.resolve(t), cfg)?))).transpose()
+    cfg.tokenizer.as_ref().map(|t| Ok(Arc::new(TokenizerHandle::spawn(&config.resolve(t), cfg)?))).transpose()
 }
 
-/// What the config hash adds for the tokenizer: its fingerprint (not its path) and its BOS/EOS.
-fn tokenizer_hash(tokenizer: Option<&Arc<TextTokenizer>>) -> String {
+/// What the config hash adds for the tokenizer: its fingerprint (not its path) and its BOS/EOS
+/// choices (which, with the file, fix the ids).
+fn tokenizer_hash(tokenizer: Option<&Arc<TokenizerHandle>>) -> String {
     tokenizer.map_or_else(String::new, |t| {
-        let i = t.info();
-        format!("\ntokenizer {} {:?} {:?}", i.sha256, i.bos, i.eos)
+        let (bos, eos) = t.choices();
+        format!("\ntokenizer {} {bos:?} {eos:?}", t.sha256())
     })
 }
 

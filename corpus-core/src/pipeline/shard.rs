@@ -99,7 +99,7 @@ pub(super) fn run(
 ) -> Result<Sharded> {
     let dir = work.join("shard");
     std::fs::create_dir_all(&dir).at(&dir)?;
-    let tokenizer = plan.tokenizer.as_deref();
+    let tokenizer = plan.tokenizer.as_ref().map(|t| t.get()).transpose()?;
     let parts: Vec<(usize, usize, &super::executor::Part)> =
         results.iter().enumerate().flat_map(|(t, r)| r.parts.iter().enumerate().map(move |(k, p)| (t, k, p))).collect();
     let total: u64 = parts.iter().map(|(_, _, p)| p.file.text_bytes).sum();
@@ -368,7 +368,7 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
     let runs: Vec<&SortedRun> = live.iter().map(|&r| job.runs[r]).collect();
     let ranges: Vec<(u64, u64)> = live.iter().map(|&r| job.ranges[r]).collect();
     let token_ranges: Vec<(u64, u64)> = live.iter().map(|&r| job.token_ranges[r]).collect();
-    let id_type = plan.tokenizer.as_deref().map(|t| t.info().id_type);
+    let id_type = plan.tokenizer.as_ref().map(|t| t.get().map(|t| t.info().id_type)).transpose()?;
     let seq_len = plan.config.config.tokenize.seq_len.filter(|_| id_type.is_some());
     // Packed rows carry ids and document ids only: the runs' text is not read.
     let columns: Option<&[&str]> = seq_len.map(|_| &[DOC_ID, LICENCE][..]);

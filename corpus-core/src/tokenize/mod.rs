@@ -171,10 +171,13 @@ impl std::fmt::Debug for TextTokenizer {
 }
 
 /// Reads a `tokenizer.json`, decompressing a `.zst`.
+/// A file that cannot be read or decompressed is a configuration error (exit 2): the tokenizer
+/// is named by config or flag.
 fn read_json(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).at(path)?;
+    let bytes = std::fs::read(path).map_err(|e| tok_error(path, format!("cannot read the tokenizer: {e}")))?;
     if path.extension().is_some_and(|e| e == "zst") {
-        return zstd::decode_all(bytes.as_slice()).at(path);
+        return zstd::decode_all(bytes.as_slice())
+            .map_err(|e| tok_error(path, format!("cannot decompress the tokenizer: {e}")));
     }
     Ok(bytes)
 }
@@ -201,7 +204,12 @@ impl TextTokenizer {
     pub fn load(path: &Path, cfg: &TokenizeConfig) -> Result<Self> {
         let bytes = read_json(path)?;
         let sha256 = hex(&Sha256::digest(&bytes));
-        let inner = Tokenizer::from_bytes(&bytes)
+        Self::from_bytes(path, &bytes, sha256, cfg)
+    }
+
+    /// [`Self::load`] of bytes already read (and fingerprinted: `sha256`).
+    fn from_bytes(path: &Path, bytes: &[u8], sha256: String, cfg: &TokenizeConfig) -> Result<Self> {
+        let inner = Tokenizer::from_bytes(bytes)
             .map_err(|e| tok_error(path, format!("not a tokenizer.json the `tokenizers` crate loads: {e}")))?;
         let mut inner = inner;
         drop_empty_affixes(&mut inner);
@@ -446,6 +454,86 @@ fn drop_empty_affixes(tok: &mut Tokenizer) {
         bpe.end_of_word_suffix = None;
     }
     tok.with_model(tokenizers::ModelWrapper::BPE(bpe));
+}
+
+/// A tokenizer loading on a thread of its own from the moment a plan is made, so that the
+/// `tokenizers` crate's parsing of a large `tokenizer.json` (Qwen3's 11 MB: 0.4 s, mostly its
+/// model's untagged deserialization) overlaps reading the input. The file is read and
+/// fingerprinted at once, so a missing file is a config error before any work; a file the crate
+/// cannot load is reported by [`Self::check`], which the executor calls before each task, so a run
+/// fails within one task's time, not after reading everything.
+pub struct TokenizerHandle {
+    path: std::path::PathBuf,
+    sha256: String,
+    choices: (Special, Special),
+    pending: std::sync::Mutex<Option<std::thread::JoinHandle<Result<TextTokenizer>>>>,
+    loaded: std::sync::OnceLock<Result<TextTokenizer>>,
+}
+
+impl std::fmt::Debug for TokenizerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenizerHandle").field("path", &self.path).field("sha256", &self.sha256).finish()
+    }
+}
+
+impl TokenizerHandle {
+    /// Reads `path` and starts loading it.
+    pub fn spawn(path: &Path, cfg: &TokenizeConfig) -> Result<Self> {
+        let bytes = read_json(path)?;
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let (p, sha, c) = (path.to_path_buf(), sha256.clone(), cfg.clone());
+        let thread = std::thread::Builder::new()
+            .name("tokenizer-load".into())
+            .spawn(move || TextTokenizer::from_bytes(&p, &bytes, sha, &c))
+            .map_err(|e| Error::io(path, e))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            sha256,
+            choices: (cfg.bos.clone(), cfg.eos.clone()),
+            pending: std::sync::Mutex::new(Some(thread)),
+            loaded: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// sha256 of the `tokenizer.json` bytes.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The configured BOS and EOS choices (what, with the sha256, fixes the ids).
+    pub fn choices(&self) -> &(Special, Special) {
+        &self.choices
+    }
+
+    /// The tokenizer, waiting for it if it is still loading.
+    pub fn get(&self) -> Result<&TextTokenizer> {
+        self.join(true)?.ok_or_else(|| Error::Internal("tokenizer not loaded".into()))
+    }
+
+    /// Fails if loading has finished and failed; never waits.
+    pub fn check(&self) -> Result<()> {
+        self.join(false).map(drop)
+    }
+
+    fn join(&self, wait: bool) -> Result<Option<&TextTokenizer>> {
+        if self.loaded.get().is_none() {
+            let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(thread) = pending.take_if(|t| wait || t.is_finished()) {
+                let result =
+                    thread.join().unwrap_or_else(|_| Err(tok_error(&self.path, "loading the tokenizer panicked")));
+                let _ = self.loaded.set(result);
+            }
+        }
+        match self.loaded.get() {
+            None => Ok(None),
+            Some(Ok(t)) => Ok(Some(t)),
+            // Each caller gets the error: a config error as it was, anything else described.
+            Some(Err(Error::Config { location, message })) => {
+                Err(Error::Config { location: location.clone(), message: message.clone() })
+            }
+            Some(Err(e)) => Err(tok_error(&self.path, e.to_string())),
+        }
+    }
 }
 
 /// The special tokens the tokenizer's post-processor puts around a single sequence: (first
