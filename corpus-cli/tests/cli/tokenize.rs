@@ -27,9 +27,9 @@ fn corpus_file() -> PathBuf {
     fixture("fixtures/dedup/neardups.jsonl")
 }
 
-fn tokenize(out: &Path, extra: &[&str]) {
+/// `corpus -q tokenize` of the fixture corpus with `tok` into `out`.
+fn tokenize_with(tok: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     let input = corpus_file();
-    let tok = breeze();
     let mut args = vec![
         "-q",
         "tokenize",
@@ -43,7 +43,11 @@ fn tokenize(out: &Path, extra: &[&str]) {
         "id",
     ];
     args.extend_from_slice(extra);
-    assert_exit(&run(&args), 0);
+    run(&args)
+}
+
+fn tokenize(out: &Path, extra: &[&str]) {
+    assert_exit(&tokenize_with(&breeze(), out, extra), 0);
 }
 
 /// Every row of every shard listed in the manifest: (doc_id or doc_ids, text if any, ids).
@@ -186,18 +190,8 @@ fn tokenized_and_packed_bytes_do_not_depend_on_the_thread_count() {
 fn a_tokenizer_that_cannot_be_loaded_is_a_config_error_naming_the_file() {
     let dir = Dir::new();
     let bad = dir.write("bad/tokenizer.json", "{\"model\": {\"type\": \"BPE\", \"vocab\": 3}}");
-    let input = corpus_file();
     for tok in [bad, dir.join("missing/tokenizer.json")] {
-        let o = run(&[
-            "-q",
-            "tokenize",
-            "--input",
-            input.to_str().expect("utf8"),
-            "--tokenizer",
-            tok.to_str().expect("utf8"),
-            "--output",
-            dir.join("out").to_str().expect("utf8"),
-        ]);
+        let o = tokenize_with(&tok, &dir.join("out"), &[]);
         assert_exit(&o, 2);
         assert!(stderr(&o).contains(tok.to_str().expect("utf8")), "{}", stderr(&o));
     }

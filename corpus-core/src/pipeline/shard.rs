@@ -341,6 +341,20 @@ fn read_range(path: &Path, a: u64, b: u64, columns: Option<&[&str]>) -> Result<R
     Ok(concat_batches(&schema, &batches)?)
 }
 
+/// The shard's sink, created on its first batch (whose schema it takes).
+fn open_sink<'s>(
+    sink: &'s mut Option<ParquetSink>,
+    path: &Path,
+    rel: &str,
+    batch: &RecordBatch,
+    cfg: &crate::shard::ShardConfig,
+) -> Result<&'s mut ParquetSink> {
+    if sink.is_none() {
+        *sink = Some(ParquetSink::create(path, rel, batch.schema(), cfg.zstd_level, cfg.row_group_bytes())?);
+    }
+    sink.as_mut().ok_or_else(|| Error::Internal(format!("{rel}: no sink")))
+}
+
 /// `batch` with the `input_ids` and `n_tokens` columns appended.
 fn with_ids(batch: &RecordBatch, ids: ArrayRef, n_tokens: ArrayRef) -> Result<RecordBatch> {
     let mut fields: Vec<Arc<Field>> = batch.schema().fields().iter().cloned().collect();
@@ -427,17 +441,7 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
                 let fields: Vec<Field> =
                     names.iter().zip(&columns).map(|(n, c)| Field::new(*n, c.data_type().clone(), false)).collect();
                 let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
-                let s = match sink {
-                    Some(s) => s,
-                    None => sink.insert(ParquetSink::create(
-                        &path,
-                        &job.rel,
-                        batch.schema(),
-                        cfg.zstd_level,
-                        cfg.row_group_bytes(),
-                    )?),
-                };
-                s.write(&batch)
+                open_sink(sink, &path, &job.rel, &batch, cfg)?.write(&batch)
             };
             for (r, i, doc) in order.iter().map(doc_ids) {
                 let b = &batches[r];
@@ -471,17 +475,7 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
             for window in chunks.chunks(rayon::current_num_threads().max(1)) {
                 let built: Vec<RecordBatch> = window.par_iter().map(|c| build(c)).collect::<Result<_>>()?;
                 for batch in &built {
-                    let s = match &mut sink {
-                        Some(s) => s,
-                        None => sink.insert(ParquetSink::create(
-                            &path,
-                            &job.rel,
-                            batch.schema(),
-                            cfg.zstd_level,
-                            cfg.row_group_bytes(),
-                        )?),
-                    };
-                    s.write(batch)?;
+                    open_sink(&mut sink, &path, &job.rel, batch, cfg)?.write(batch)?;
                 }
             }
             sink.ok_or_else(|| Error::Internal(format!("{}: a shard without documents", job.rel)))?.finish()?
