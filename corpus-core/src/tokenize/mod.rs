@@ -209,9 +209,8 @@ impl TextTokenizer {
 
     /// [`Self::load`] of bytes already read (and fingerprinted: `sha256`).
     fn from_bytes(path: &Path, bytes: &[u8], sha256: String, cfg: &TokenizeConfig) -> Result<Self> {
-        let inner = Tokenizer::from_bytes(bytes)
+        let mut inner = Tokenizer::from_bytes(bytes)
             .map_err(|e| tok_error(path, format!("not a tokenizer.json the `tokenizers` crate loads: {e}")))?;
-        let mut inner = inner;
         drop_empty_affixes(&mut inner);
         let metaspace = Metaspace::detect(&inner);
         let nfc_only = matches!(inner.get_normalizer(), Some(tokenizers::NormalizerWrapper::NFC(_)));
@@ -299,7 +298,7 @@ impl TextTokenizer {
     }
 
     /// The ids `encode_fast(text, false)` gives, the crate's own way: what [`Self::encode`]
-    /// must equal (tests, and `tokenizer compare`'s check).
+    /// between BOS and EOS must equal (the tests compare them).
     pub fn encode_reference(&self, text: &str) -> Result<Vec<u32>> {
         let encoding = self
             .inner
