@@ -177,8 +177,14 @@ fn sort_part(
     let cfg = &plan.config.config.shard;
     let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at(path)?).at(path)?;
     let schema = Arc::clone(builder.schema());
-    let batches: Vec<RecordBatch> = builder.build().at(path)?.collect::<std::result::Result<_, _>>()?;
-    let batch = concat_batches(&schema, &batches)?;
+    // The whole part as one batch (no copy to concatenate row groups).
+    let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0).max(1);
+    let mut batches: Vec<RecordBatch> =
+        builder.with_batch_size(rows).build().at(path)?.collect::<std::result::Result<_, _>>()?;
+    let batch = match batches.len() {
+        1 => batches.remove(0),
+        _ => concat_batches(&schema, &batches)?,
+    };
     drop(batches);
     let docs = DocBatch::try_new(batch)?;
     let (ids, texts) = (docs.doc_ids(), docs.texts());
@@ -203,7 +209,12 @@ fn sort_part(
             continue;
         }
         rows.sort_by_key(|&i| (keys[i as usize], i));
-        let sorted = take_record_batch(batch, &UInt32Array::from_iter_values(rows.iter().copied()))?;
+        // In order already (no shuffle, one split: `corpus dedup`): written as it is, no copy.
+        let sorted = if rows.len() == n && rows.iter().enumerate().all(|(k, &i)| k == i as usize) {
+            batch.clone()
+        } else {
+            take_record_batch(batch, &UInt32Array::from_iter_values(rows.iter().copied()))?
+        };
         let run_stem = format!("{stem}-{}", split.as_str());
         let file = dir.join(format!("{run_stem}.parquet"));
         let mut sink = ParquetSink::create_uncompressed(&file, &run_stem, sorted.schema(), cfg.row_group_bytes())?;
