@@ -23,7 +23,8 @@ pub fn jsonl_task(path: &Path) -> Task {
                visibility = \"public\"\nattribution = \"法務部\"\nlanguage = \"zh-Hant\"\nfiles = [\"*\"]\nid_field = \"id\"\n";
     let manifest = manifest::parse(Path::new("contribution.toml"), src).expect("bench manifest");
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let contribution = Arc::new(Contribution { dir, manifest, manifest_sha256: String::new() });
+    let contribution =
+        Arc::new(Contribution { dir, manifest, manifest_sha256: String::new(), guard: None, loose: false });
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let kind = FileKind::from_name(&name).expect("a JSONL file");
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);

@@ -1,6 +1,23 @@
 //! `corpus`: the sovereign-corpus command line. Parsing, printing, progress bars and exit codes
 //! live here; everything else is in `corpus-core`.
 
+/// `println!` that returns the write's error instead of panicking: `outln!(…)?`. A closed
+/// stdout (`corpus inspect … | head -1`) then ends the command quietly with exit 0.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `eprintln!` that ignores a closed stderr (there is nowhere left to report it).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod commands;
 mod logging;
@@ -52,12 +69,12 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let status = exit_status(&err);
-            eprintln!("error: {err}");
+            errln!("error: {err}");
             for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+                errln!("  caused by: {cause}");
             }
             if let Some(hint) = hint(&err) {
-                eprintln!("hint: {hint}");
+                errln!("hint: {hint}");
             }
             status.into()
         }

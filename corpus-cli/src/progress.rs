@@ -35,7 +35,7 @@ impl Reporter for Bars {
             return;
         }
         let template = match phase {
-            Phase::Tokenize => "{prefix:>14} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            Phase::Check | Phase::Tokenize => "{prefix:>14} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
             Phase::Read => "{prefix:>14} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
             Phase::Dedup => "{prefix:>14} [{bar:30}] {pos}/{len} steps {elapsed}",
             Phase::Write => "{prefix:>14} [{bar:30}] {pos}/{len} files {elapsed}",

@@ -95,6 +95,17 @@ impl Tier {
     pub fn is_public(self) -> bool {
         matches!(self, Tier::Public | Tier::PublicShareAlike)
     }
+
+    /// The more restrictive of two tiers: restricted over share-alike over public. A
+    /// document's tier can only be lowered by another constraint, never raised.
+    pub fn most_restrictive(self, other: Tier) -> Tier {
+        let rank = |t: Tier| match t {
+            Tier::Public => 0,
+            Tier::PublicShareAlike => 1,
+            Tier::Restricted => 2,
+        };
+        if rank(other) > rank(self) { other } else { self }
+    }
 }
 
 impl fmt::Display for Tier {
@@ -204,6 +215,21 @@ impl DocBatch {
         self.utf8(4)
     }
 
+    /// The `source` column (nullable).
+    pub fn sources(&self) -> &StringArray {
+        self.utf8(5)
+    }
+
+    /// The `url` column (nullable).
+    pub fn urls(&self) -> &StringArray {
+        self.utf8(6)
+    }
+
+    /// The `meta` column (nullable JSON objects).
+    pub fn metas(&self) -> &StringArray {
+        self.utf8(7)
+    }
+
     /// The `origin_file` column.
     pub fn origin_files(&self) -> &StringArray {
         self.utf8(8)
@@ -271,6 +297,11 @@ pub struct DocumentRef<'a> {
     pub line: Option<u64>,
     /// 0-based row (Parquet).
     pub row: Option<u64>,
+    /// The record's own tier, when it declares one (the `tier` column of a corpus shard read
+    /// again); `None`: the builder's.
+    pub tier: Option<Tier>,
+    /// The record's own licence (a loose shard's `licence` column); `None`: the builder's.
+    pub licence: Option<&'a str>,
 }
 
 /// Builds a [`DocBatch`] row by row for one contribution file; the per-contribution columns are
@@ -288,6 +319,9 @@ pub struct DocBatchBuilder {
     meta: StringBuilder,
     line: UInt64Builder,
     row: UInt64Builder,
+    /// Per-row tiers and licences, once a row has its own.
+    tiers: Option<StringBuilder>,
+    licences: Option<StringBuilder>,
     text_bytes: usize,
     rows: usize,
 }
@@ -307,9 +341,20 @@ impl DocBatchBuilder {
             meta: StringBuilder::new(),
             line: UInt64Builder::new(),
             row: UInt64Builder::new(),
+            tiers: None,
+            licences: None,
             text_bytes: 0,
             rows: 0,
         }
+    }
+
+    /// `default` repeated for the rows so far, then per row.
+    fn own<'b>(builder: &'b mut Option<StringBuilder>, rows: usize, default: &str) -> &'b mut StringBuilder {
+        builder.get_or_insert_with(|| {
+            let mut b = StringBuilder::new();
+            (0..rows).for_each(|_| b.append_value(default));
+            b
+        })
     }
 
     /// Appends one document.
@@ -321,6 +366,14 @@ impl DocBatchBuilder {
         self.meta.append_option(doc.meta);
         self.line.append_option(doc.line);
         self.row.append_option(doc.row);
+        if doc.tier.is_some() || self.tiers.is_some() {
+            let tier = doc.tier.unwrap_or(self.tier).as_str();
+            Self::own(&mut self.tiers, self.rows, self.tier.as_str()).append_value(tier);
+        }
+        if doc.licence.is_some() || self.licences.is_some() {
+            let licence = doc.licence.unwrap_or(&self.licence).to_string();
+            Self::own(&mut self.licences, self.rows, &self.licence).append_value(licence);
+        }
         self.text_bytes += doc.text.len();
         self.rows += 1;
     }
@@ -345,12 +398,13 @@ impl DocBatchBuilder {
         let n = self.rows;
         let repeat =
             |value: &str| -> ArrayRef { Arc::new(StringArray::from_iter_values(std::iter::repeat_n(value, n))) };
+        let own = |b: &mut Option<StringBuilder>| b.take().map(|mut b| -> ArrayRef { Arc::new(b.finish()) });
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.doc_id.finish()),
             Arc::new(self.text.finish()),
             repeat(&self.contribution_id),
-            repeat(&self.licence),
-            repeat(self.tier.as_str()),
+            own(&mut self.licences).unwrap_or_else(|| repeat(&self.licence)),
+            own(&mut self.tiers).unwrap_or_else(|| repeat(self.tier.as_str())),
             Arc::new(self.source.finish()),
             Arc::new(self.url.finish()),
             Arc::new(self.meta.finish()),
@@ -369,7 +423,17 @@ mod tests {
     use super::*;
 
     fn doc<'a>(id: &'a str, text: &'a str) -> DocumentRef<'a> {
-        DocumentRef { doc_id: id, text, source: None, url: None, meta: None, line: Some(1), row: None }
+        DocumentRef {
+            doc_id: id,
+            text,
+            source: None,
+            url: None,
+            meta: None,
+            line: Some(1),
+            row: None,
+            tier: None,
+            licence: None,
+        }
     }
 
     #[test]
@@ -383,6 +447,17 @@ mod tests {
         assert_eq!(batch.doc_ids().value(1), "c/2");
         assert_eq!(batch.tiers().value(0), "public");
         assert!(b.is_empty());
+        // A row with a tier of its own: the rows before it keep the builder's.
+        b.push(doc("c/3", "一"));
+        b.push(DocumentRef { tier: Some(Tier::Restricted), licence: Some("CC0-1.0"), ..doc("c/4", "二") });
+        b.push(doc("c/5", "三"));
+        let batch = b.finish().unwrap_or_else(|e| panic!("{e}"));
+        let tiers: Vec<_> = batch.tiers().iter().flatten().collect();
+        assert_eq!(tiers, ["public", "restricted", "public"]);
+        let licences: Vec<_> = batch.licences().iter().flatten().collect();
+        assert_eq!(licences, ["CC-BY-4.0", "CC0-1.0", "CC-BY-4.0"]);
+        assert_eq!(Tier::Public.most_restrictive(Tier::Restricted), Tier::Restricted);
+        assert_eq!(Tier::PublicShareAlike.most_restrictive(Tier::Public), Tier::PublicShareAlike);
     }
 
     #[test]

@@ -43,6 +43,7 @@
 pub mod batch;
 pub mod dedup;
 pub mod error;
+pub mod files;
 pub mod ingest;
 pub mod ledger;
 pub mod licence;

@@ -29,6 +29,16 @@ pub enum DropReason {
     NoMatchingFiles,
     /// A matched file has an extension no reader handles.
     UnknownFileType,
+    /// A matched path is a FIFO, a socket, a device or another file that is not a regular file;
+    /// it is never opened.
+    NotARegularFile,
+    /// A file name that is not UTF-8 reads the same (in its `%XX` form) as another file's.
+    DuplicateFileName,
+    /// A subdirectory has a `contribution.toml` of its own: its files belong to that
+    /// contribution, never to the one whose globs reach it.
+    NestedContribution,
+    /// A subdirectory is a dataset written by corpus (an output directory): never read as input.
+    DatasetDirectory,
     /// A file could not be opened or read.
     UnreadableFile,
     /// A compressed stream ended early or is damaged; the records before the damage are kept.
@@ -93,12 +103,16 @@ pub enum DropReason {
 
 impl DropReason {
     /// Every reason, in declaration order (for docs and schema checks).
-    pub const ALL: [DropReason; 35] = [
+    pub const ALL: [DropReason; 39] = [
         DropReason::InvalidManifest,
         DropReason::DuplicateContribution,
         DropReason::PathEscapesContribution,
         DropReason::NoMatchingFiles,
         DropReason::UnknownFileType,
+        DropReason::NotARegularFile,
+        DropReason::DuplicateFileName,
+        DropReason::NestedContribution,
+        DropReason::DatasetDirectory,
         DropReason::UnreadableFile,
         DropReason::TruncatedFile,
         DropReason::CorruptParquet,
@@ -139,6 +153,10 @@ impl DropReason {
             DropReason::PathEscapesContribution => "path_escapes_contribution",
             DropReason::NoMatchingFiles => "no_matching_files",
             DropReason::UnknownFileType => "unknown_file_type",
+            DropReason::NotARegularFile => "not_a_regular_file",
+            DropReason::DuplicateFileName => "duplicate_file_name",
+            DropReason::NestedContribution => "nested_contribution",
+            DropReason::DatasetDirectory => "dataset_directory",
             DropReason::UnreadableFile => "unreadable_file",
             DropReason::TruncatedFile => "truncated_file",
             DropReason::CorruptParquet => "corrupt_parquet",

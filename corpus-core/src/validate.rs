@@ -205,7 +205,13 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
         }
     };
     report.id = Some(m.id.clone());
-    let contribution = Contribution { dir: dir.to_path_buf(), manifest: m.clone(), manifest_sha256: String::new() };
+    let contribution = Contribution {
+        dir: dir.to_path_buf(),
+        manifest: m.clone(),
+        manifest_sha256: String::new(),
+        guard: None,
+        loose: false,
+    };
     // The licence, and where it would go.
     let decision = licensing.decide_contribution(&contribution);
     if decision.tier.is_none() {

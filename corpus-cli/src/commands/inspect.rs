@@ -9,22 +9,28 @@ use crate::cli::{GlobalArgs, InspectArgs};
 pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let m = DatasetManifest::read(&args.dataset)?;
     if !global.quiet {
-        println!("dataset     {} ({} {}, {})", args.dataset.display(), m.tool.name, m.tool.version, m.format);
-        println!("  config    {}", m.config_hash);
-        println!("  inputs    {}", m.inputs_fingerprint);
-        println!("  licences  terms {} applied on {}", m.terms_version, m.run_date);
-        print_accounting(&m.documents);
-        print_text(&m);
-        print_pii(&m);
-        print_tiers(&m);
-        println!("  contributions");
+        outln!("dataset     {} ({} {}, {})", args.dataset.display(), m.tool.name, m.tool.version, m.format)?;
+        outln!("  config    {}", m.config_hash)?;
+        outln!("  inputs    {}", m.inputs_fingerprint)?;
+        outln!("  licences  terms {} applied on {}", m.terms_version, m.run_date)?;
+        print_accounting(&m.documents)?;
+        print_text(&m)?;
+        print_pii(&m)?;
+        print_tiers(&m)?;
+        outln!("  contributions")?;
         for c in &m.contributions {
             let decided =
                 if c.rule.is_empty() || c.rule == c.tier { c.tier.clone() } else { format!("{} ({})", c.tier, c.rule) };
-            println!(
+            outln!(
                 "    {:<24} {:<10} {:<24} {:<40} {:>8} in {:>8} kept  {}",
-                c.id, c.visibility, c.licence, decided, c.inputs, c.kept, c.title
-            );
+                c.id,
+                c.visibility,
+                c.licence,
+                decided,
+                c.inputs,
+                c.kept,
+                c.title
+            )?;
         }
     }
     if args.no_verify {
@@ -33,16 +39,25 @@ pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitSta
     let files = m.shards.len() + m.ledger.len() + m.attribution.len();
     let bytes: u64 =
         m.shards.iter().map(|s| s.file.bytes).chain(m.ledger.iter().chain(&m.attribution).map(|l| l.bytes)).sum();
-    let mismatches = manifest::verify(&args.dataset, &m, &|_| {});
+    let mut mismatches = manifest::verify(&args.dataset, &m, &|_| {});
+    mismatches.extend(corpus_core::shard::audit::audit(&args.dataset, &m));
     if mismatches.is_empty() {
         if !global.quiet {
-            println!("  verified  {files} files, {}: every sha256, size and row count matches", human_bytes(bytes));
+            outln!(
+                "  verified  {files} files, {}: every sha256, size and row count matches; shards, ledger and manifest agree",
+                human_bytes(bytes)
+            )?;
         }
         return Ok(ExitStatus::Success);
     }
     for mm in &mismatches {
-        eprintln!("error: {}: {}", mm.path, mm.problem);
+        errln!("error: {}: {}", mm.path, mm.problem);
     }
-    eprintln!("error: {} of {files} files do not match manifest.json", mismatches.len());
+    errln!(
+        "error: {} problem{} found in {}",
+        mismatches.len(),
+        if mismatches.len() == 1 { "" } else { "s" },
+        args.dataset.display()
+    );
     Ok(ExitStatus::DataFailure)
 }

@@ -10,18 +10,19 @@ pub fn redact(args: RedactArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatu
     let cfg = PiiConfig { person_names: !args.no_names, ..PiiConfig::default() };
     let max = args.max_record_megabytes.get().saturating_mul(1 << 20);
     let report = redact_file(&args.input, &args.output, &args.text_field, &cfg, max)?;
-    for (line, why) in &report.refused {
-        eprintln!("error: {}:{line}: {why}; the record was not written", args.input.display());
+    for (at, why) in &report.refused {
+        let at = if report.rows { format!(": row {at}") } else { format!(":{at}") };
+        errln!("error: {}{at}: {why}; the record was not written", args.input.display());
     }
     if !global.quiet {
         let by_type: Vec<String> = report.spans.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!(
+        outln!(
             "corpus redact: {} records written to {}, {} with personal data redacted{}",
             report.records,
             args.output.display(),
             report.redacted,
             if by_type.is_empty() { String::new() } else { format!(" ({})", by_type.join(", ")) }
-        );
+        )?;
     }
     Ok(if report.refused.is_empty() { ExitStatus::Success } else { ExitStatus::DataFailure })
 }

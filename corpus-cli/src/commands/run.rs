@@ -39,7 +39,7 @@ pub fn execute(
     let m = &summary.manifest;
     let secs = started.elapsed().as_secs_f64();
     if summary.already_complete {
-        println!("corpus {command}: {} is already complete (nothing to resume)", summary.output.display());
+        outln!("corpus {command}: {} is already complete (nothing to resume)", summary.output.display())?;
     } else {
         let resumed = if summary.resumed_tasks > 0 {
             format!(", {} tasks resumed", summary.resumed_tasks)
@@ -49,45 +49,45 @@ pub fn execute(
         // Input bytes are file sizes (compressed for .gz/.zst); text is what reached the shards.
         let text: u64 = m.tiers.values().map(|t| t.text_bytes).sum();
         let tasks = plan.tasks.len();
-        println!(
+        outln!(
             "corpus {command}: {tasks} task{} in {secs:.1}s, {} of input files, {} of text written ({}/s){resumed}",
             if tasks == 1 { "" } else { "s" },
             human_bytes(plan.input_bytes),
             human_bytes(text),
             human_bytes((text as f64 / secs.max(1e-3)) as u64)
-        );
+        )?;
     }
-    print_accounting(&m.documents);
+    print_accounting(&m.documents)?;
     for example in &summary.examples {
-        println!("      e.g. {example}");
+        outln!("      e.g. {example}")?;
     }
-    print_text(m);
-    print_pii(m);
-    print_dedup(m);
-    print_tiers(m);
-    println!("  output      {}", summary.output.display());
-    println!("    {:<48} counts, checksums, config hash {}", "manifest.json", &m.config_hash[..12]);
+    print_text(m)?;
+    print_pii(m)?;
+    print_dedup(m)?;
+    print_tiers(m)?;
+    outln!("  output      {}", summary.output.display())?;
+    outln!("    {:<48} counts, checksums, config hash {}", "manifest.json", &m.config_hash[..12])?;
     for s in &m.shards {
-        println!("    {:<48} {:>7} rows  {:>9}", s.file.path, s.file.rows, human_bytes(s.file.bytes));
+        outln!("    {:<48} {:>7} rows  {:>9}", s.file.path, s.file.rows, human_bytes(s.file.bytes))?;
     }
     for l in &m.ledger {
-        println!("    {:<48} {:>7} rows  {:>9}", l.path, l.rows, human_bytes(l.bytes));
+        outln!("    {:<48} {:>7} rows  {:>9}", l.path, l.rows, human_bytes(l.bytes))?;
     }
     for a in &m.attribution {
-        println!("    {:<48} {:>7} contributions", a.path, a.rows);
+        outln!("    {:<48} {:>7} contributions", a.path, a.rows)?;
     }
     if let Some(d) = &m.dedup {
-        println!("    {:<48} {:>7} rows  {:>9}", d.clusters.path, d.clusters.rows, human_bytes(d.clusters.bytes));
+        outln!("    {:<48} {:>7} rows  {:>9}", d.clusters.path, d.clusters.rows, human_bytes(d.clusters.bytes))?;
         let bytes: u64 = d.index.iter().map(|f| f.bytes).sum();
-        println!(
+        outln!(
             "    {:<48} {:>7} docs  {:>9}",
             "lsh-index/",
             d.index.first().map_or(0, |f| f.rows),
             human_bytes(bytes)
-        );
+        )?;
     }
     // Name the binary as it was invoked (`target/release/corpus` after `cargo run`).
     let program = std::env::args().next().filter(|p| p.contains('/')).unwrap_or_else(|| "corpus".to_string());
-    println!("  next        {program} inspect {}", summary.output.display());
+    outln!("  next        {program} inspect {}", summary.output.display())?;
     Ok(ExitStatus::Success)
 }

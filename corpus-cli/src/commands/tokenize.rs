@@ -62,7 +62,7 @@ fn train(args: TokenizerTrainArgs, global: &GlobalArgs) -> anyhow::Result<ExitSt
     let trained = TextTokenizer::load(&args.output, &TokenizeConfig::default())?;
     if !global.quiet {
         let info = trained.info();
-        println!(
+        outln!(
             "corpus tokenizer train: {documents} documents, {} of text in {:.1}s → {} (vocab {}, eos {}, sha256 {})",
             human_bytes(bytes),
             started.elapsed().as_secs_f64(),
@@ -70,7 +70,7 @@ fn train(args: TokenizerTrainArgs, global: &GlobalArgs) -> anyhow::Result<ExitSt
             info.vocab_size,
             info.eos.as_ref().map_or("none", |t| t.token.as_str()),
             &info.sha256[..12]
-        );
+        )?;
     }
     Ok(ExitStatus::Success)
 }
@@ -99,7 +99,7 @@ fn compare(args: TokenizerCompareArgs, global: &GlobalArgs) -> anyhow::Result<Ex
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        outln!("{}", serde_json::to_string_pretty(&json)?)?;
         return Ok(ExitStatus::Success);
     }
     if global.quiet {
@@ -107,14 +107,19 @@ fn compare(args: TokenizerCompareArgs, global: &GlobalArgs) -> anyhow::Result<Ex
     }
     let docs = rows.first().map_or(0, |r| r.1.documents);
     let chars = rows.first().map_or(0, |r| r.1.characters);
-    println!("corpus tokenizer compare: {docs} documents, {chars} characters, {} of text", human_bytes(bytes));
-    println!(
+    outln!("corpus tokenizer compare: {docs} documents, {chars} characters, {} of text", human_bytes(bytes))?;
+    outln!(
         "  {:<28} {:>8} {:>12} {:>12} {:>10} {:>8}",
-        "tokenizer", "vocab", "tokens", "chars/token", "vs first", "MB/s"
-    );
+        "tokenizer",
+        "vocab",
+        "tokens",
+        "chars/token",
+        "vs first",
+        "MB/s"
+    )?;
     let first = rows.first().map_or(1, |r| r.1.tokens.max(1));
     for (info, eff, secs) in &rows {
-        println!(
+        outln!(
             "  {:<28} {:>8} {:>12} {:>12.3} {:>9.1}% {:>8.1}",
             info.name,
             info.vocab_size,
@@ -122,7 +127,7 @@ fn compare(args: TokenizerCompareArgs, global: &GlobalArgs) -> anyhow::Result<Ex
             eff.chars_per_token(),
             100.0 * eff.tokens as f64 / first as f64,
             bytes as f64 / 1e6 / secs.max(1e-9)
-        );
+        )?;
     }
     Ok(ExitStatus::Success)
 }

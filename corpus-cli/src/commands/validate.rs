@@ -15,35 +15,35 @@ pub fn validate(args: ValidateArgs, global: &GlobalArgs) -> anyhow::Result<ExitS
     match args.format {
         OutputFormat::Json => {
             let json = serde_json::json!({ "valid": valid, "run_date": licensing.run_date.to_string(), "contributions": reports });
-            println!("{}", serde_json::to_string_pretty(&json)?);
+            outln!("{}", serde_json::to_string_pretty(&json)?)?;
         }
-        OutputFormat::Text if !global.quiet => print_text(&reports),
+        OutputFormat::Text if !global.quiet => print_text(&reports)?,
         OutputFormat::Text => {}
     }
     Ok(if valid { ExitStatus::Success } else { ExitStatus::DataFailure })
 }
 
-fn print_text(reports: &[Report]) {
+fn print_text(reports: &[Report]) -> std::io::Result<()> {
     for r in reports {
         let id = r.id.as_deref().map(|id| format!(" (id `{id}`)")).unwrap_or_default();
-        println!("{} {}{id}", if r.valid { "valid  " } else { "INVALID" }, r.dir);
+        outln!("{} {}{id}", if r.valid { "valid  " } else { "INVALID" }, r.dir)?;
         if let Some(l) = &r.licence {
-            println!("  licence   {} → {} (rule `{}`)", l.expression, l.tier, l.rule);
+            outln!("  licence   {} → {} (rule `{}`)", l.expression, l.tier, l.rule)?;
         }
         for f in &r.files {
             let bad = if f.bad > 0 { format!(", {} bad", f.bad) } else { String::new() };
             let plural = if f.documents == 1 { "" } else { "s" };
-            println!("  file      {}: {} document{plural}{bad}", f.file, f.documents);
+            outln!("  file      {}: {} document{plural}{bad}", f.file, f.documents)?;
         }
         if !r.pii.is_empty() {
             let by_type: Vec<String> = r.pii.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            println!("  pii       {} (counts only; the pipeline redacts them)", by_type.join(", "));
+            outln!("  pii       {} (counts only; the pipeline redacts them)", by_type.join(", "))?;
         }
         if let Some(share) = r.traditional_share {
-            println!(
+            outln!(
                 "  script    {:.0} % Traditional (among characters that differ between the scripts)",
                 share * 100.0
-            );
+            )?;
         }
         for f in &r.findings {
             let label = match f.severity {
@@ -52,15 +52,16 @@ fn print_text(reports: &[Report]) {
             };
             let location = f.location();
             if location.is_empty() {
-                println!("  {label}[{}]: {}", f.code, f.message);
+                outln!("  {label}[{}]: {}", f.code, f.message)?;
             } else {
-                println!("  {label}[{}]: {location}: {}", f.code, f.message);
+                outln!("  {label}[{}]: {location}: {}", f.code, f.message)?;
             }
             if let Some(hint) = &f.hint {
-                println!("    hint: {hint}");
+                outln!("    hint: {hint}")?;
             }
         }
     }
     let ok = reports.iter().filter(|r| r.valid).count();
-    println!("{ok} of {} contribution{} valid", reports.len(), if reports.len() == 1 { "" } else { "s" });
+    outln!("{ok} of {} contribution{} valid", reports.len(), if reports.len() == 1 { "" } else { "s" })?;
+    Ok(())
 }

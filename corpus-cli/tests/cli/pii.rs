@@ -76,10 +76,13 @@ fn redact_reads_parquet_and_refuses_what_it_cannot_read() {
         "--text-field",
         "body",
     ]);
-    assert_exit(&o, 0);
+    // Row 1 has no text: it cannot be redacted, so it is refused (exit 1) and not written.
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("in.parquet: row 1: `body` is null"), "{}", stderr(&o));
     let out = String::from_utf8(zstd::decode_all(File::open(dir.join("out.jsonl.zst")).expect("open")).expect("zstd"))
         .expect("utf8");
     assert!(out.contains("\"id\":1") && out.contains("|||ID_NUMBER|||") && !out.contains("A123456789"), "{out}");
+    assert!(!out.contains("\"id\":2"), "{out}");
 
     dir.write("bad.jsonl", "{\"id\":1,\"text\":\"身分證A123456789\"\n{\"id\":2,\"text\":\"ok\"}\n");
     let o = run(&[

@@ -106,10 +106,10 @@ fn stored_ids_decode_back_to_the_text_and_the_counts_add_up() {
     // Tokens: rows = shards = splits = tier.
     let total: u64 = rows.iter().map(|r| u64::from(r.3)).sum();
     let shards: u64 = m["shards"].as_array().expect("shards").iter().map(|s| s["tokens"].as_u64().expect("n")).sum();
-    let splits = &m["splits"]["public"];
+    let splits = &m["splits"]["restricted"];
     let (train, validation) = (splits["train"]["tokens"].as_u64(), splits["validation"]["tokens"].as_u64());
     assert_eq!((shards, train.unwrap_or(0) + validation.unwrap_or(0)), (total, total));
-    assert_eq!(m["tiers"]["public"]["tokens"].as_u64(), Some(total));
+    assert_eq!(m["tiers"]["restricted"]["tokens"].as_u64(), Some(total));
     let held_out = splits["validation"]["documents"].as_u64().expect("validation documents") as f64 / docs as f64;
     assert!((0.04..0.2).contains(&held_out), "validation share {held_out}");
 }
@@ -126,7 +126,7 @@ fn packing_drops_and_repeats_no_token() {
     assert_eq!(m["packing"]["seq_len"], 100);
     // Reassemble every document from its pieces, in sample order.
     let mut rebuilt: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    let reader = ShardReader::open(&packed, "public", "train").expect("reader");
+    let reader = ShardReader::open(&packed, "restricted", "train").expect("reader");
     let n = reader.len();
     let mut tokens_out = 0u64;
     for (k, sample) in reader.enumerate() {
@@ -150,19 +150,20 @@ fn reader_ranks_see_every_sample_once_and_resume_where_they_stopped() {
     let out = dir.join("out");
     tokenize(&out, &["--validation-fraction", "0", "--target-tokens", "20000"]);
     assert!(manifest(&out)["shards"].as_array().expect("shards").len() > 3, "several shards to cross");
-    let all: Vec<_> = ShardReader::open(&out, "public", "train").expect("reader").map(|s| s.expect("sample")).collect();
+    let all: Vec<_> =
+        ShardReader::open(&out, "restricted", "train").expect("reader").map(|s| s.expect("sample")).collect();
     for world in [1, 3, 8] {
         let mut seen = Vec::new();
         for rank in 0..world {
             let reader =
-                ShardReader::open(&out, "public", "train").expect("reader").partition(rank, world).expect("rank");
+                ShardReader::open(&out, "restricted", "train").expect("reader").partition(rank, world).expect("rank");
             seen.extend(reader.map(|s| s.expect("sample").index));
         }
         seen.sort_unstable();
         assert_eq!(seen, (0..all.len() as u64).collect::<Vec<_>>(), "world of {world}");
     }
     // Resume rank 1 of 3 after 17 samples: the rest is what an uninterrupted reader gives.
-    let rank = || ShardReader::open(&out, "public", "train").expect("reader").partition(1, 3).expect("rank");
+    let rank = || ShardReader::open(&out, "restricted", "train").expect("reader").partition(1, 3).expect("rank");
     let full: Vec<_> = rank().map(|s| s.expect("sample")).collect();
     let mut first = rank();
     let head: Vec<_> = first.by_ref().take(17).map(|s| s.expect("sample")).collect();

@@ -55,7 +55,10 @@ impl Dir {
 
 pub fn corpus() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_corpus"));
-    cmd.env_remove("RUST_LOG").env("NO_COLOR", "1");
+    // One key for pseudonymous ids for every test, never the user's own.
+    cmd.env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .env("CORPUS_ID_KEY_FILE", concat!(env!("CARGO_TARGET_TMPDIR"), "/id-key"));
     cmd
 }
 

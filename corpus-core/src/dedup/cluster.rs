@@ -245,10 +245,24 @@ pub fn cluster(input: &ClusterInput<'_>) -> Result<(Decisions, FileInfo)> {
     let previous_offset = total;
     total += u64::from(input.previous);
     let n = u32::try_from(total).map_err(|_| Error::Internal("over 2^32 documents to deduplicate".into()))?;
-    let dense = |r: u64| -> u32 {
+    // A ref outside what was signed (a damaged edge or index file) is an error, never an index
+    // out of bounds.
+    let dense = |r: u64| -> Result<u32> {
         let (source, ordinal) = split_ref(r);
-        let base = if source == PREVIOUS { previous_offset } else { offsets[source as usize] };
-        (base + u64::from(ordinal)) as u32
+        let (base, count) = if source == PREVIOUS {
+            (previous_offset, input.previous)
+        } else {
+            match (offsets.get(source as usize), input.docs.get(source as usize)) {
+                (Some(&base), Some(&count)) => (base, count),
+                _ => return Err(Error::Internal(format!("a dedup edge names source {source}, which does not exist"))),
+            }
+        };
+        if ordinal >= count {
+            return Err(Error::Internal(format!(
+                "a dedup edge names document {ordinal} of source {source}, which has {count}: an edge or index file is damaged"
+            )));
+        }
+        Ok((base + u64::from(ordinal)) as u32)
     };
     let sparse = |d: u32| -> u64 {
         let d = u64::from(d);
@@ -263,7 +277,7 @@ pub fn cluster(input: &ClusterInput<'_>) -> Result<(Decisions, FileInfo)> {
     for path in input.edges {
         let mut edges = PairReader::open(path, 1 << 16)?;
         while let Some((a, b)) = edges.next_pair()? {
-            let (a, b) = (dense(a), dense(b));
+            let (a, b) = (dense(a)?, dense(b)?);
             uf.union(a, b);
             for x in [a, b] {
                 touched[x as usize / 64] |= 1 << (x % 64);

@@ -43,36 +43,66 @@ pub struct Previous {
 }
 
 impl Previous {
-    /// Opens `<dataset>/lsh-index` and checks it was made with parameters compatible with
-    /// `params`.
+    /// Opens `<dataset>/lsh-index`: every file of it checked against the sha256 and size the
+    /// dataset's `manifest.json` recorded (a damaged index would silently change what is
+    /// dropped, or stop the run halfway), and its parameters against `params`.
     pub fn open(dataset: &Path, params: &Params) -> Result<Self> {
         let dir = dataset.join(INDEX_DIR);
         let path = dir.join("index.json");
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Error::config(
-                crate::error::Location::file(&path),
-                format!("--against needs the LSH index of a finished dataset made with dedup on: {e}"),
-            )
+        let config_error = |message: String| Error::config(crate::error::Location::file(&path), message);
+        let manifest = crate::shard::manifest::DatasetManifest::read(dataset).map_err(|e| {
+            config_error(format!("--against needs a finished dataset (its manifest.json and lsh-index/): {e}"))
         })?;
-        let info: IndexInfo = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::config(crate::error::Location::file(&path), format!("unreadable index: {e}")))?;
+        let listed = manifest.dedup.as_ref().map(|d| d.index.as_slice()).unwrap_or_default();
+        if listed.is_empty() {
+            return Err(config_error(format!(
+                "--against: {} was made without dedup and has no LSH index to deduplicate against",
+                dataset.display()
+            )));
+        }
+        for file in listed {
+            let p = dataset.join(&file.path);
+            let outside = !file.path.starts_with(&format!("{INDEX_DIR}/")) || file.path.contains("..");
+            let problem = if outside {
+                Some("is not an LSH index file".to_string())
+            } else {
+                match sha256_file(&p) {
+                    Ok((_, bytes)) if bytes != file.bytes => {
+                        Some(format!("is {bytes} bytes, manifest.json says {}", file.bytes))
+                    }
+                    Ok((sha, _)) if sha != file.sha256 => {
+                        Some("does not match its sha256 in manifest.json".to_string())
+                    }
+                    Ok(_) => None,
+                    Err(e) => Some(format!("cannot be read ({e})")),
+                }
+            };
+            if let Some(problem) = problem {
+                return Err(Error::Integrity {
+                    path: p,
+                    message: format!("{problem}: the previous release's LSH index is damaged; --against cannot use it"),
+                });
+            }
+        }
+        let bytes = std::fs::read(&path).map_err(|e| {
+            config_error(format!("--against needs the LSH index of a finished dataset made with dedup on: {e}"))
+        })?;
+        let info: IndexInfo =
+            serde_json::from_slice(&bytes).map_err(|e| config_error(format!("unreadable index: {e}")))?;
         if info.format != FORMAT || !info.params.compatible(params) {
-            return Err(Error::config(
-                crate::error::Location::file(&path),
-                format!(
-                    "the previous index was made with {} ({}); this run uses {} ({FORMAT}): its signatures cannot be compared",
-                    info.params.describe(),
-                    info.format,
-                    params.describe()
-                ),
-            ));
+            return Err(config_error(format!(
+                "the previous index was made with {} ({}); this run uses {} ({FORMAT}): its signatures cannot be compared",
+                info.params.describe(),
+                info.format,
+                params.describe()
+            )));
         }
         let meta_len = std::fs::metadata(dir.join("meta.bin")).at(&dir)?.len();
         if meta_len != info.documents * META_BYTES as u64 {
-            return Err(Error::config(
-                crate::error::Location::file(&path),
-                format!("meta.bin holds {meta_len} bytes for {} documents: the index is damaged", info.documents),
-            ));
+            return Err(config_error(format!(
+                "meta.bin holds {meta_len} bytes for {} documents: the index is damaged",
+                info.documents
+            )));
         }
         Ok(Self { dir, info })
     }
@@ -194,7 +224,19 @@ pub fn write(
         };
         while let Some((k, r)) = merge.next_entry()? {
             let (source, ordinal) = split_ref(r);
-            let new = if source == PREVIOUS { ordinal } else { renumber[source as usize][ordinal as usize] };
+            let new = if source == PREVIOUS {
+                if u64::from(ordinal) >= previous.map_or(0, |p| p.info.documents) {
+                    return Err(Error::Integrity {
+                        path: path.clone(),
+                        message: format!("the previous index names document {ordinal}, beyond its documents"),
+                    });
+                }
+                ordinal
+            } else {
+                *renumber.get(source as usize).and_then(|m| m.get(ordinal as usize)).ok_or_else(|| {
+                    Error::Internal(format!("band {band}: a ref to document {ordinal} of source {source}, not signed"))
+                })?
+            };
             if new == u32::MAX {
                 continue;
             }

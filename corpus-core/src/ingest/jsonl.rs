@@ -2,7 +2,6 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::rc::Rc;
 
@@ -252,11 +251,12 @@ pub fn decompressed(raw: impl Read + 'static, kind: FileKind) -> io::Result<Box<
 }
 
 pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &mut Emitter<'_>) -> Result<()> {
-    let raw = match File::open(&file.abs) {
+    let raw = match crate::files::open_regular(&file.abs) {
         Ok(f) => Counting { inner: f, count: out.counter() },
         Err(e) => {
             let id = out.file_id();
-            return out.refuse(id, DropReason::UnreadableFile, None, format!("cannot open: {}", e.kind()), None, None);
+            let detail = format!("cannot open: {}", crate::files::describe_error(&e));
+            return out.refuse(id, DropReason::UnreadableFile, None, detail, None, None);
         }
     };
     let reader = match decompressed(raw, file.kind) {
@@ -345,6 +345,8 @@ fn emit(number: u64, record: Result<Record, Refusal>, out: &mut Emitter<'_>) -> 
                 meta: record.meta.as_deref(),
                 line: Some(number),
                 row: None,
+                tier: None,
+                licence: None,
             })
         }
         Err(refusal) => {

@@ -6,6 +6,7 @@
 //! records that could not become documents. Memory is bounded by `[ingest]` limits, never by
 //! file size; a record over `max_record_megabytes` is skipped without being buffered.
 
+pub mod fingerprint;
 pub mod jsonl;
 pub mod manifest;
 pub mod parquet;
@@ -148,6 +149,13 @@ pub struct Contribution {
     pub manifest: Manifest,
     /// sha256 of `contribution.toml`, for the config hash.
     pub manifest_sha256: String,
+    /// Replaces personal data in record ids (and, through [`guard_resolved`], file names);
+    /// `None` when the PII stage is off.
+    pub guard: Option<Arc<crate::pii::ids::IdGuard>>,
+    /// Loose files given on a command line ([`crate::pipeline::plan_files`]), not a
+    /// contribution: no licence was decided, so a record keeps the tier its own row declares
+    /// and is otherwise restricted.
+    pub loose: bool,
 }
 
 impl Contribution {
@@ -166,11 +174,38 @@ pub enum Opened {
     Rejected(LedgerRow),
 }
 
+/// The largest `contribution.toml` read (a manifest is a few hundred bytes).
+pub const MANIFEST_MAX_BYTES: u64 = 1 << 20;
+
+/// Replaces personal data in the file names of `resolved` (and in the ledger rows and details
+/// that quote them) with `guard`'s pseudonyms, so that no file name holding an ID number
+/// reaches a shard, the ledger or a log.
+pub fn guard_resolved(resolved: &mut paths::Resolved, id: &str, guard: &crate::pii::ids::IdGuard) {
+    for f in &mut resolved.files {
+        if let std::borrow::Cow::Owned(rel) = guard.path(id, &f.rel) {
+            f.rel = rel;
+        }
+    }
+    for row in &mut resolved.rejected {
+        let Some(file) = row.file.clone() else { continue };
+        if let std::borrow::Cow::Owned(safe) = guard.path(id, &file) {
+            row.doc_id = row.doc_id.replace(&file, &safe);
+            row.detail = row.detail.take().map(|d| d.replace(&file, &safe));
+            row.file = Some(safe);
+        }
+    }
+    for b in &mut resolved.boundaries {
+        if let std::borrow::Cow::Owned(rel) = guard.path(id, &b.rel) {
+            b.rel = rel;
+        }
+    }
+}
+
 /// Opens a contribution directory: reads and checks its manifest, resolves its files.
 pub fn open(dir: &Path) -> Opened {
     let fallback_id = dir.file_name().map_or_else(|| "unnamed".to_string(), |n| n.to_string_lossy().into_owned());
     let manifest_path = dir.join(MANIFEST_FILE);
-    let src = match std::fs::read(&manifest_path) {
+    let src = match crate::files::read_regular(&manifest_path, MANIFEST_MAX_BYTES) {
         Ok(bytes) => bytes,
         Err(e) => {
             let row = LedgerRow::ingest_drop(
@@ -179,7 +214,7 @@ pub fn open(dir: &Path) -> Opened {
                 DropReason::InvalidManifest,
             )
             .file(MANIFEST_FILE)
-            .detail(format!("cannot read {MANIFEST_FILE}: {}", e.kind()));
+            .detail(format!("cannot read {MANIFEST_FILE}: {}", crate::files::describe_error(&e)));
             return Opened::Rejected(row);
         }
     };
@@ -194,7 +229,10 @@ pub fn open(dir: &Path) -> Opened {
     match parsed {
         Ok(manifest) => {
             let resolved = paths::resolve(dir, &manifest.id, &manifest.files);
-            Opened::Valid(Contribution { dir: dir.to_path_buf(), manifest, manifest_sha256: sha }, resolved)
+            Opened::Valid(
+                Contribution { dir: dir.to_path_buf(), manifest, manifest_sha256: sha, guard: None, loose: false },
+                resolved,
+            )
         }
         Err(problems) => {
             let first = &problems[0];
@@ -380,6 +418,7 @@ pub(crate) struct Emitter<'a> {
     sink: &'a mut dyn FnMut(Chunk) -> Result<()>,
     contribution_id: &'a str,
     file: &'a str,
+    guard: Option<&'a crate::pii::ids::IdGuard>,
 }
 
 impl<'a> Emitter<'a> {
@@ -400,6 +439,7 @@ impl<'a> Emitter<'a> {
             sink,
             contribution_id: c.id(),
             file,
+            guard: c.guard.as_deref(),
         }
     }
 
@@ -448,9 +488,12 @@ impl<'a> Emitter<'a> {
         format!("{}/{}", self.contribution_id, self.file)
     }
 
-    /// `<contribution>/<id>`.
+    /// `<contribution>/<id>`, the id pseudonymized if it holds personal data.
     pub(crate) fn record_id(&self, id: &str) -> String {
-        format!("{}/{id}", self.contribution_id)
+        match &self.guard {
+            Some(g) => format!("{}/{}", self.contribution_id, g.record_id(self.contribution_id, id)),
+            None => format!("{}/{id}", self.contribution_id),
+        }
     }
 
     fn flush(&mut self) -> Result<()> {

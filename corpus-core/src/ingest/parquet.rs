@@ -1,18 +1,17 @@
 //! Parquet reader: the text column (and optional id, `source`, `url`, `meta` columns) of a range
 //! of row groups, projected so no other column is decoded.
 
-use std::fs::File;
 use std::ops::Range;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int32Type, Int64Type, UInt32Type, UInt64Type};
+use arrow_array::types::{Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{Contribution, DataFile, Emitter, IngestConfig};
-use crate::batch::DocumentRef;
+use crate::batch::{DocumentRef, Tier};
 use crate::error::Result;
 use crate::stage::DropReason;
 
@@ -33,7 +32,8 @@ pub struct RowGroupRange {
 /// whose footer cannot be read is one range of `None`, so that reading it yields the
 /// `corrupt_parquet` ledger row.
 pub fn plan_row_groups(file: &DataFile, task_bytes: u64) -> Vec<RowGroupRange> {
-    let meta = File::open(&file.abs).ok().and_then(|f| ParquetRecordBatchReaderBuilder::try_new(f).ok());
+    let meta =
+        crate::files::open_regular(&file.abs).ok().and_then(|f| ParquetRecordBatchReaderBuilder::try_new(f).ok());
     let Some(builder) = meta else {
         return vec![RowGroupRange { row_groups: None, first_row: 0, rows: None, bytes: file.size }];
     };
@@ -64,7 +64,11 @@ fn id_value(col: &ArrayRef, i: usize) -> Option<String> {
         DataType::Utf8 => col.as_string::<i32>().value(i).to_string(),
         DataType::LargeUtf8 => col.as_string::<i64>().value(i).to_string(),
         DataType::Utf8View => col.as_string_view().value(i).to_string(),
+        DataType::Int8 => col.as_primitive::<Int8Type>().value(i).to_string(),
+        DataType::Int16 => col.as_primitive::<Int16Type>().value(i).to_string(),
         DataType::Int32 => col.as_primitive::<Int32Type>().value(i).to_string(),
+        DataType::UInt8 => col.as_primitive::<UInt8Type>().value(i).to_string(),
+        DataType::UInt16 => col.as_primitive::<UInt16Type>().value(i).to_string(),
         DataType::Int64 => col.as_primitive::<Int64Type>().value(i).to_string(),
         DataType::UInt32 => col.as_primitive::<UInt32Type>().value(i).to_string(),
         DataType::UInt64 => col.as_primitive::<UInt64Type>().value(i).to_string(),
@@ -114,9 +118,10 @@ pub(crate) fn read(
                 None => out.refuse(format!("{}/{}", m.id, file.rel), reason, field, detail, None, None),
             }
         };
-    let builder = match File::open(&file.abs) {
+    let builder = match crate::files::open_regular(&file.abs) {
         Err(e) => {
-            return refuse_rest(out, first_row, DropReason::UnreadableFile, None, format!("cannot open: {}", e.kind()));
+            let detail = format!("cannot open: {}", crate::files::describe_error(&e));
+            return refuse_rest(out, first_row, DropReason::UnreadableFile, None, detail);
         }
         Ok(f) => match ParquetRecordBatchReaderBuilder::try_new(f) {
             Ok(b) => b,
@@ -153,13 +158,24 @@ pub(crate) fn read(
     };
     let optional = |name: &str| find(name).filter(|&i| is_string(schema.field(i).data_type()) && i != text_idx);
     let (source_idx, url_idx, meta_idx) = (optional("source"), optional("url"), optional("meta"));
+    // A corpus shard read again declares each row's tier: it can only lower the
+    // contribution's (a restricted shard copied into a public contribution stays restricted),
+    // and for loose files it is the only tier there is. Loose files keep their rows' licences.
+    let tier_idx = optional(crate::batch::TIER);
+    let licence_idx = optional(crate::batch::LICENCE).filter(|_| c.loose);
     let mut wanted: Vec<usize> =
-        [Some(text_idx), id_idx, source_idx, url_idx, meta_idx].into_iter().flatten().collect();
+        [Some(text_idx), id_idx, source_idx, url_idx, meta_idx, tier_idx, licence_idx].into_iter().flatten().collect();
     wanted.sort_unstable();
     wanted.dedup();
     let position = |idx: Option<usize>| idx.and_then(|i| wanted.iter().position(|&w| w == i));
     let (text_pos, id_pos, source_pos, url_pos, meta_pos) =
         (position(Some(text_idx)), position(id_idx), position(source_idx), position(url_idx), position(meta_idx));
+    let (tier_pos, licence_pos) = (position(tier_idx), position(licence_idx));
+    let contribution_tier = m.visibility.tier();
+    let row_tier = |declared: Option<&str>| -> Option<Tier> {
+        let declared = declared.and_then(Tier::parse)?;
+        Some(if c.loose { declared } else { declared.most_restrictive(contribution_tier) })
+    };
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
     let mut builder = builder.with_projection(mask).with_batch_size(cfg.batch_rows.get().min(1024));
     if let Some(rg) = &row_groups {
@@ -191,6 +207,7 @@ pub(crate) fn read(
         let col = |pos: Option<usize>| pos.map(|p| batch.column(p));
         let (texts, ids, sources, urls, metas) =
             (col(text_pos), col(id_pos), col(source_pos), col(url_pos), col(meta_pos));
+        let (tiers, licences) = (col(tier_pos), col(licence_pos));
         let Some(texts) = texts else { break };
         for i in 0..batch.num_rows() {
             let r = row;
@@ -246,6 +263,8 @@ pub(crate) fn read(
                 meta: metas.and_then(|c| str_value(c, i)),
                 line: None,
                 row: Some(r),
+                tier: row_tier(tiers.and_then(|c| str_value(c, i))),
+                licence: licences.and_then(|c| str_value(c, i)),
             })?;
         }
         counter.set(((row - first_row) as f64 * per_row) as u64);

@@ -13,9 +13,10 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
     counter.set(counter.get() + file.size);
     let max = cfg.max_record_bytes();
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(&file.abs).and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes));
+    let read = crate::files::open_regular(&file.abs).and_then(|f| f.take(max as u64 + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
-        return out.refuse(doc_id, DropReason::UnreadableFile, None, format!("cannot read: {}", e.kind()), None, None);
+        let detail = format!("cannot read: {}", crate::files::describe_error(&e));
+        return out.refuse(doc_id, DropReason::UnreadableFile, None, detail, None, None);
     }
     if bytes.len() > max {
         let detail = format!("file is over max_record_megabytes = {}", cfg.max_record_megabytes);
@@ -31,5 +32,15 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
     if text.trim().is_empty() {
         return out.refuse(doc_id, DropReason::EmptyText, None, "the file is empty".to_string(), None, None);
     }
-    out.push(DocumentRef { doc_id: &doc_id, text, source: None, url: None, meta: None, line: None, row: None })
+    out.push(DocumentRef {
+        doc_id: &doc_id,
+        text,
+        source: None,
+        url: None,
+        meta: None,
+        line: None,
+        row: None,
+        tier: None,
+        licence: None,
+    })
 }

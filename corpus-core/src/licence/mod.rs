@@ -317,7 +317,13 @@ impl Stage for LicenceStage {
             } else {
                 Verdict::Keep
             };
-            tiers.push(decision.tier_name());
+            // A record that declared a tier of its own (a shard read again) keeps the more
+            // restrictive of the two: a licence decision never raises a document's tier.
+            let tier = match (decision.tier, Tier::parse(batch.tiers().value(i))) {
+                (Some(t), Some(own)) => t.most_restrictive(own).as_str(),
+                _ => decision.tier_name(),
+            };
+            tiers.push(tier);
             applied.push(decision.licence.as_str());
             verdicts.push(verdict);
         }

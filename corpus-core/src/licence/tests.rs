@@ -184,7 +184,7 @@ fn the_stage_drops_withdrawn_and_excluded_documents_and_sets_tiers() {
              attribution = \"a\"\nlanguage = \"zh-Hant\"\nfiles = [\"*\"]\n"
         );
         let manifest = crate::ingest::manifest::parse(Path::new("c.toml"), &src).unwrap_or_else(|p| panic!("{p:?}"));
-        Arc::new(Contribution { dir: "x".into(), manifest, manifest_sha256: String::new() })
+        Arc::new(Contribution { dir: "x".into(), manifest, manifest_sha256: String::new(), guard: None, loose: false })
     };
     let stage =
         LicenceStage::new(Arc::clone(&licensing), &[manifest("a", "CC-BY-SA-4.0"), manifest("b", "CC-BY-NC-4.0")]);
@@ -195,7 +195,15 @@ fn the_stage_drops_withdrawn_and_excluded_documents_and_sets_tiers() {
         for i in 1..=2 {
             let id = format!("{c}/{i}");
             b.push(DocumentRef {
-                doc_id: &id, text: "文", source: None, url: None, meta: None, line: None, row: None
+                doc_id: &id,
+                text: "文",
+                source: None,
+                url: None,
+                meta: None,
+                line: None,
+                row: None,
+                tier: None,
+                licence: None,
             });
         }
         let p = stage.process(b.finish().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));

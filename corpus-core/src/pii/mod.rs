@@ -8,11 +8,13 @@
 
 pub mod checks;
 pub mod detect;
+pub mod ids;
 pub mod stream;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use arrow_array::cast::AsArray;
 use arrow_array::{ArrayRef, StringArray};
 use serde::{Deserialize, Serialize};
 
@@ -157,6 +159,11 @@ pub struct PiiConfig {
     /// hold `{type}` and no digit, `@` or `.`, so that redacting twice changes nothing.
     #[serde(default = "default_placeholder", deserialize_with = "placeholder")]
     pub placeholder: String,
+    /// The secret key of the pseudonyms that replace personal data in record ids and file
+    /// names (relative to pipeline.toml; see [`ids`] for the default). Left out of the config
+    /// hash as a path; the key's fingerprint is hashed instead.
+    #[serde(default, skip_serializing)]
+    pub id_key_file: Option<String>,
 }
 
 fn yes() -> bool {
@@ -179,7 +186,7 @@ fn placeholder<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<St
 
 impl Default for PiiConfig {
     fn default() -> Self {
-        Self { enabled: true, person_names: true, placeholder: default_placeholder() }
+        Self { enabled: true, person_names: true, placeholder: default_placeholder(), id_key_file: None }
     }
 }
 
@@ -230,41 +237,142 @@ impl PiiStage {
     }
 }
 
+/// What redaction changed in one document: the new values of the fields that held personal
+/// data (`None`: unchanged) and the counts per type over all of them.
+#[derive(Debug, Default)]
+struct Redacted {
+    text: Option<String>,
+    source: Option<String>,
+    url: Option<String>,
+    meta: Option<String>,
+    counts: BTreeMap<&'static str, u64>,
+}
+
+impl PiiStage {
+    /// `value` redacted, when it held personal data; counts added to `counts`.
+    fn redact_str(&self, value: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
+        let spans = self.detectors.detect(value);
+        if spans.is_empty() {
+            return None;
+        }
+        spans.iter().for_each(|span| *counts.entry(span.kind.name()).or_default() += 1);
+        Some(redact(value, &spans, &self.placeholder))
+    }
+
+    /// Every string of a JSON value (object keys too, and numbers read as text) redacted in
+    /// place; whether anything changed.
+    fn redact_json(&self, value: &mut serde_json::Value, counts: &mut BTreeMap<&'static str, u64>) -> bool {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => match self.redact_str(s, counts) {
+                Some(r) => {
+                    *s = r;
+                    true
+                }
+                None => false,
+            },
+            Value::Number(n) => match self.redact_str(&n.to_string(), counts) {
+                Some(r) => {
+                    *value = Value::String(r);
+                    true
+                }
+                None => false,
+            },
+            Value::Array(items) => items.iter_mut().fold(false, |changed, v| self.redact_json(v, counts) | changed),
+            Value::Object(map) => {
+                let mut changed = false;
+                let entries = std::mem::take(map);
+                for (key, mut v) in entries {
+                    changed |= self.redact_json(&mut v, counts);
+                    let key = match self.redact_str(&key, counts) {
+                        Some(k) => {
+                            changed = true;
+                            k
+                        }
+                        None => key,
+                    };
+                    map.insert(key, v);
+                }
+                changed
+            }
+            Value::Null | Value::Bool(_) => false,
+        }
+    }
+
+    /// The `meta` JSON redacted, when it held personal data. The raw JSON is scanned first:
+    /// without a backslash (an escape that could hide a value) and without a hit, it is left
+    /// as it is, unparsed.
+    fn redact_meta(&self, meta: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
+        if !meta.contains('\\') && self.detectors.detect(meta).is_empty() {
+            return None;
+        }
+        let mut value: serde_json::Value = match serde_json::from_str(meta) {
+            Ok(v) => v,
+            // Not JSON (a Parquet `meta` column holds any string): a plain string.
+            Err(_) => return self.redact_str(meta, counts),
+        };
+        self.redact_json(&mut value, counts).then(|| value.to_string())
+    }
+
+    fn redact_document(&self, batch: &DocBatch, i: usize) -> Redacted {
+        use arrow_array::Array;
+        let mut r = Redacted::default();
+        r.text = self.redact_str(batch.texts().value(i), &mut r.counts);
+        let (sources, urls, metas) = (batch.sources(), batch.urls(), batch.metas());
+        if sources.is_valid(i) {
+            r.source = self.redact_str(sources.value(i), &mut r.counts);
+        }
+        if urls.is_valid(i) {
+            r.url = self.redact_str(urls.value(i), &mut r.counts);
+        }
+        if metas.is_valid(i) {
+            r.meta = self.redact_meta(metas.value(i), &mut r.counts);
+        }
+        r
+    }
+}
+
 impl Stage for PiiStage {
     fn name(&self) -> &'static str {
         "pii"
     }
 
+    /// Redacts every string that reaches a shard: the text, `source`, `url` and every value in
+    /// `meta` (doc ids and file names were guarded at ingest, [`ids`]).
     fn process(&self, batch: DocBatch) -> Result<Processed> {
+        use arrow_array::Array;
         use rayon::prelude::*;
-        let texts = batch.texts();
         // Documents are independent: spread them over the caller's rayon pool (this stage owns
         // no threads); `collect` keeps their order, so output bytes do not change.
-        // Only documents with personal data get a new text; most have none and are not copied.
-        let found: Vec<Option<(String, String)>> = (0..batch.num_rows())
-            .into_par_iter()
-            .map(|i| {
-                let text = texts.value(i);
-                let spans = self.detectors.detect(text);
-                (!spans.is_empty()).then(|| {
-                    (
-                        redact(text, &spans, &self.placeholder),
-                        serde_json::to_string(&counts(&spans)).unwrap_or_default(),
-                    )
-                })
-            })
-            .collect();
-        let pii: ArrayRef =
-            Arc::new(found.iter().map(|f| f.as_ref().map(|(_, c)| c.as_str())).collect::<StringArray>());
+        // Only documents with personal data get new values; most have none and are not copied.
+        let found: Vec<Redacted> =
+            (0..batch.num_rows()).into_par_iter().map(|i| self.redact_document(&batch, i)).collect();
+        let pii: ArrayRef = Arc::new(
+            found
+                .iter()
+                .map(|f| (!f.counts.is_empty()).then(|| serde_json::to_string(&f.counts).unwrap_or_default()))
+                .collect::<StringArray>(),
+        );
         let mut batch = batch.with_column(PII, pii)?;
-        if found.iter().any(Option::is_some) {
-            let texts = batch.texts();
-            let text: StringArray = found
+        type Pick = fn(&Redacted) -> Option<&String>;
+        let fields: [(&str, Pick); 4] = [
+            (TEXT, |r| r.text.as_ref()),
+            (crate::batch::SOURCE, |r| r.source.as_ref()),
+            (crate::batch::URL, |r| r.url.as_ref()),
+            (crate::batch::META, |r| r.meta.as_ref()),
+        ];
+        for (name, pick) in fields {
+            if !found.iter().any(|f| pick(f).is_some()) {
+                continue;
+            }
+            let old = batch.record_batch().column_by_name(name).map(|c| c.as_string::<i32>().clone());
+            let Some(old) = old else { continue };
+            let column: StringArray = found
                 .iter()
                 .enumerate()
-                .map(|(i, f)| Some(f.as_ref().map_or(texts.value(i), |(t, _)| t.as_str())))
+                .map(|(i, f)| pick(f).map(String::as_str).or_else(|| old.is_valid(i).then(|| old.value(i))))
                 .collect();
-            batch = batch.with_column(TEXT, Arc::new(text))?;
+            batch = batch.with_column(name, Arc::new(column))?;
         }
         Ok(Processed { verdicts: vec![Verdict::Keep; batch.num_rows()], batch })
     }

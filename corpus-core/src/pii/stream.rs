@@ -27,34 +27,47 @@ pub struct RedactReport {
     /// Values redacted per type.
     pub spans: BTreeMap<&'static str, u64>,
     /// Records that could not be read and were NOT written (they may hold personal data that
-    /// could not be redacted): line (or row) and why.
+    /// could not be redacted): line (or, with `rows`, 0-based Parquet row) and why.
     pub refused: Vec<(u64, String)>,
+    /// The numbers in `refused` are Parquet rows, not lines.
+    pub rows: bool,
 }
 
-/// Redacts one record: `text` (or `text_field`) replaced, `pii` added. A record without a
-/// string text is written unchanged, with `pii: []`.
+/// Redacts one record: `text` (or `text_field`) replaced, `pii` added. A record whose text
+/// is missing, null or not a string cannot be redacted and is refused (`Err` says why): it is
+/// never written, since the personal data could be anywhere in it.
 fn redact_record(
     record: &mut Map<String, Value>,
     text_field: &str,
     detectors: &Detectors,
     cfg: &PiiConfig,
     report: &mut RedactReport,
-) {
-    let spans = match record.get(text_field).and_then(Value::as_str) {
-        Some(text) => {
-            let spans = detectors.detect(text);
-            if !spans.is_empty() {
-                let redacted = redact(text, &spans, &cfg.placeholder);
-                record.insert(text_field.to_string(), Value::String(redacted));
-                report.redacted += 1;
-                counts(&spans).into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
-            }
-            spans
+) -> std::result::Result<(), String> {
+    let text = match record.get(text_field) {
+        Some(Value::String(text)) => text,
+        None => return Err(format!("no `{text_field}` field")),
+        Some(other) => {
+            let found = match other {
+                Value::Null => "null",
+                Value::Bool(_) => "a boolean",
+                Value::Number(_) => "a number",
+                Value::Array(_) => "an array",
+                Value::Object(_) => "an object",
+                Value::String(_) => "a string",
+            };
+            return Err(format!("`{text_field}` is {found}, not a string"));
         }
-        None => Vec::new(),
     };
+    let spans = detectors.detect(text);
+    if !spans.is_empty() {
+        let redacted = redact(text, &spans, &cfg.placeholder);
+        record.insert(text_field.to_string(), Value::String(redacted));
+        report.redacted += 1;
+        counts(&spans).into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
+    }
     record.insert("pii".to_string(), serde_json::to_value(&spans).unwrap_or(Value::Array(Vec::new())));
     report.records += 1;
+    Ok(())
 }
 
 /// Redacts `input` into `output`. Lines over `max_record_bytes` or not JSON objects are refused
@@ -88,8 +101,39 @@ pub fn redact_file(
         w.write_all(b"\n").at(&tmp)
     };
     if kind == FileKind::Parquet {
-        let reader =
-            ParquetRecordBatchReaderBuilder::try_new(File::open(input).at(input)?).at(input)?.build().at(input)?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(crate::files::open_regular(input).at(input)?).at(input)?;
+        // A text column that is not a string (binary, a list, a struct) would reach the output
+        // as hex or in clear: the file is refused before anything is written.
+        let schema = builder.schema();
+        let column = schema.fields().iter().find(|f| f.name() == text_field);
+        let string = |t: &arrow_schema::DataType| {
+            matches!(
+                t,
+                arrow_schema::DataType::Utf8 | arrow_schema::DataType::LargeUtf8 | arrow_schema::DataType::Utf8View
+            )
+        };
+        let problem = match column {
+            None => {
+                let names: Vec<String> = schema.fields().iter().map(|f| format!("`{}`", f.name())).collect();
+                Some(format!("no `{text_field}` column (the columns are {})", names.join(", ")))
+            }
+            Some(f) if !string(f.data_type()) => {
+                Some(format!("the `{text_field}` column is {}, not a string type", f.data_type()))
+            }
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            drop(out);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::Data {
+                location: Location::file(input).with_field(text_field),
+                reason: crate::stage::DropReason::WrongType,
+                message: format!("{message}; nothing was written"),
+            });
+        }
+        let reader = builder.build().at(input)?;
+        report.rows = true;
         let mut row = 0u64;
         for batch in reader {
             let batch = batch.map_err(|e| Error::parquet(input, e.into()))?;
@@ -99,17 +143,21 @@ pub fn redact_file(
             json.finish()?;
             for line in buf.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
                 match serde_json::from_slice::<Map<String, Value>>(line) {
-                    Ok(mut record) => {
-                        redact_record(&mut record, text_field, &detectors, cfg, &mut report);
-                        write(&record, &mut out)?;
+                    // A null value is left out of the row's JSON: a missing text is a null.
+                    Ok(record) if !record.contains_key(text_field) => {
+                        report.refused.push((row, format!("`{text_field}` is null")));
                     }
+                    Ok(mut record) => match redact_record(&mut record, text_field, &detectors, cfg, &mut report) {
+                        Ok(()) => write(&record, &mut out)?,
+                        Err(why) => report.refused.push((row, why)),
+                    },
                     Err(_) => report.refused.push((row, "row not convertible to a JSON object".to_string())),
                 }
                 row += 1;
             }
         }
     } else {
-        let raw = File::open(input).at(input)?;
+        let raw = crate::files::open_regular(input).at(input)?;
         let mut lines = LineReader::new(decompressed(raw, kind).at(input)?, max_record_bytes);
         let mut number = 0u64;
         loop {
@@ -131,10 +179,10 @@ pub fn redact_file(
                 Line::Complete(b) => b,
             };
             match serde_json::from_slice::<Map<String, Value>>(bytes) {
-                Ok(mut record) => {
-                    redact_record(&mut record, text_field, &detectors, cfg, &mut report);
-                    write(&record, &mut out)?;
-                }
+                Ok(mut record) => match redact_record(&mut record, text_field, &detectors, cfg, &mut report) {
+                    Ok(()) => write(&record, &mut out)?,
+                    Err(why) => report.refused.push((number, why)),
+                },
                 // The message names the position, never the content.
                 Err(e) => report.refused.push((number, format!("not a JSON object (column {})", e.column()))),
             }

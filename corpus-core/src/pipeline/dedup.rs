@@ -13,9 +13,10 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::executor::{Part, TaskResult, Totals, json, marked, task_name};
+use super::executor::{Part, TaskResult, Totals};
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
+use super::workdir::{json, marked, task_name, write_work};
 use crate::batch::{DocBatch, Tier};
 use crate::dedup::cluster::{self, BandStats, ClusterInput, DedupTotals, Dropped};
 use crate::dedup::index::{self, Previous};
@@ -24,7 +25,7 @@ use crate::dedup::{CLUSTERS_FILE, Params};
 use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
 use crate::ledger::{Decision, LedgerSummary, ledger_schema, rows_from_batch, rows_to_batch};
 use crate::shard::manifest::DedupSummary;
-use crate::shard::{FileInfo, ParquetSink, write_atomic};
+use crate::shard::{FileInfo, ParquetSink};
 
 /// Dedup settings of one run.
 #[derive(Debug)]
@@ -142,18 +143,19 @@ impl DedupRun {
             .map(|&band| {
                 let edges = dir.join(format!("edges-{band:03}.bin"));
                 let marker = dir.join(format!("edges-{band:03}.json"));
-                if let Some(s) = std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-                    reporter.advance(Phase::Dedup, 1);
-                    return Ok((band, s));
-                }
-                let mut runs: Vec<PathBuf> = sources
-                    .iter()
-                    .zip(&signed)
-                    .flat_map(|(d, s)| crate::dedup::spill::runs_of(d, band, s.runs))
-                    .collect();
-                runs.extend(self.previous.as_ref().and_then(|p| p.run(band)));
-                let s = cluster::buckets(&self.params, &store, band, &runs, &edges)?;
-                write_atomic(&marker, &json(&s)?)?;
+                let s = marked(
+                    &marker,
+                    |_| vec![edges.clone()],
+                    || {
+                        let mut runs: Vec<PathBuf> = sources
+                            .iter()
+                            .zip(&signed)
+                            .flat_map(|(d, s)| crate::dedup::spill::runs_of(d, band, s.runs))
+                            .collect();
+                        runs.extend(self.previous.as_ref().and_then(|p| p.run(band)));
+                        cluster::buckets(&self.params, &store, band, &runs, &edges)
+                    },
+                )?;
                 reporter.advance(Phase::Dedup, 1);
                 Ok((band, s))
             })
@@ -162,56 +164,52 @@ impl DedupRun {
         tracing::debug!(bands = stats.len(), "Dedup buckets done.");
         // Phase 3: clusters.
         let marker = dir.join("clustered.json");
-        let clustered: Clustered = match std::fs::read(&marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-            Some(c) => c,
-            None => {
-                let edges: Vec<PathBuf> = bands.iter().map(|b| dir.join(format!("edges-{b:03}.bin"))).collect();
-                let withdrawn: HashSet<String> = if self.previous.is_some() {
-                    plan.licensing
-                        .withdrawals
-                        .doc_ids(plan.licensing.run_date)
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect()
-                } else {
-                    HashSet::new()
-                };
-                let docs: Vec<u32> = signed.iter().map(|s| s.docs).collect();
-                let input = ClusterInput {
-                    docs: &docs,
-                    previous: self.previous.as_ref().map_or(0, Previous::documents),
-                    edges: &edges,
-                    store: &store,
-                    withdrawn_ids: &withdrawn,
-                    clusters: (&out.join(CLUSTERS_FILE), CLUSTERS_FILE, plan.config.config.shard.zstd_level),
-                };
-                let (mut decisions, clusters) = cluster::cluster(&input)?;
-                decisions.totals.signed = docs.iter().map(|&d| u64::from(d)).sum();
-                decisions.totals.previous = u64::from(input.previous);
-                for (band, s) in &stats {
-                    let t = if *band == self.params.exact_band() {
-                        &mut decisions.totals.exact
-                    } else {
-                        &mut decisions.totals.near
-                    };
-                    t.buckets += s.buckets;
-                    t.verified += s.verified;
-                    t.edges += s.edges;
-                }
-                let drops_dir = dir.join("drops");
-                std::fs::create_dir_all(&drops_dir).at(&drops_dir)?;
-                let mut tasks = Vec::new();
-                for (i, (drops, ordinals)) in decisions.drops.iter().zip(&decisions.dropped_ordinals).enumerate() {
-                    if !drops.is_empty() {
-                        write_atomic(&drops_dir.join(format!("{}.json", task_name(i))), &json(&(drops, ordinals))?)?;
-                        tasks.push(i);
-                    }
-                }
-                let c = Clustered { totals: decisions.totals, clusters, tasks };
-                write_atomic(&marker, &json(&c)?)?;
-                c
-            }
+        let drops_dir = dir.join("drops");
+        let clustered_outputs = |c: &Clustered| -> Vec<PathBuf> {
+            let mut files: Vec<PathBuf> =
+                c.tasks.iter().map(|&i| drops_dir.join(format!("{}.json", task_name(i)))).collect();
+            files.push(out.join(CLUSTERS_FILE));
+            files
         };
+        let clustered: Clustered = marked(&marker, clustered_outputs, || {
+            let edges: Vec<PathBuf> = bands.iter().map(|b| dir.join(format!("edges-{b:03}.bin"))).collect();
+            let withdrawn: HashSet<String> = if self.previous.is_some() {
+                plan.licensing.withdrawals.doc_ids(plan.licensing.run_date).into_iter().map(str::to_string).collect()
+            } else {
+                HashSet::new()
+            };
+            let docs: Vec<u32> = signed.iter().map(|s| s.docs).collect();
+            let input = ClusterInput {
+                docs: &docs,
+                previous: self.previous.as_ref().map_or(0, Previous::documents),
+                edges: &edges,
+                store: &store,
+                withdrawn_ids: &withdrawn,
+                clusters: (&out.join(CLUSTERS_FILE), CLUSTERS_FILE, plan.config.config.shard.zstd_level),
+            };
+            let (mut decisions, clusters) = cluster::cluster(&input)?;
+            decisions.totals.signed = docs.iter().map(|&d| u64::from(d)).sum();
+            decisions.totals.previous = u64::from(input.previous);
+            for (band, s) in &stats {
+                let t = if *band == self.params.exact_band() {
+                    &mut decisions.totals.exact
+                } else {
+                    &mut decisions.totals.near
+                };
+                t.buckets += s.buckets;
+                t.verified += s.verified;
+                t.edges += s.edges;
+            }
+            std::fs::create_dir_all(&drops_dir).at(&drops_dir)?;
+            let mut tasks = Vec::new();
+            for (i, (drops, ordinals)) in decisions.drops.iter().zip(&decisions.dropped_ordinals).enumerate() {
+                if !drops.is_empty() {
+                    write_work(&drops_dir.join(format!("{}.json", task_name(i))), &json(&(drops, ordinals))?)?;
+                    tasks.push(i);
+                }
+            }
+            Ok(Clustered { totals: decisions.totals, clusters, tasks })
+        })?;
         reporter.advance(Phase::Dedup, 1);
         tracing::debug!(clusters = clustered.totals.clusters, "Dedup clusters done.");
         let read_drops = |i: usize| -> Result<(Vec<Dropped>, Vec<u32>)> {
@@ -222,25 +220,20 @@ impl DedupRun {
 
         // The index of everything released so far.
         let index_marker = dir.join("index.json");
-        let index: Vec<FileInfo> = match std::fs::read(&index_marker).ok().and_then(|b| serde_json::from_slice(&b).ok())
-        {
-            Some(files) => files,
-            None => {
-                let mut dropped: Vec<Vec<u32>> = vec![Vec::new(); results.len()];
-                for &i in &clustered.tasks {
-                    dropped[i] = read_drops(i)?.1;
-                }
-                let srcs: Vec<index::Source<'_>> = sources
-                    .iter()
-                    .zip(&signed)
-                    .zip(&dropped)
-                    .map(|((dir, signed), dropped)| index::Source { dir, signed: *signed, dropped })
-                    .collect();
-                let files = index::write(out, &self.params, self.previous.as_ref(), &srcs)?;
-                write_atomic(&index_marker, &json(&files)?)?;
-                files
+        let index_outputs = |files: &Vec<FileInfo>| files.iter().map(|f| out.join(&f.path)).collect();
+        let index: Vec<FileInfo> = marked(&index_marker, index_outputs, || {
+            let mut dropped: Vec<Vec<u32>> = vec![Vec::new(); results.len()];
+            for &i in &clustered.tasks {
+                dropped[i] = read_drops(i)?.1;
             }
-        };
+            let srcs: Vec<index::Source<'_>> = sources
+                .iter()
+                .zip(&signed)
+                .zip(&dropped)
+                .map(|((dir, signed), dropped)| index::Source { dir, signed: *signed, dropped })
+                .collect();
+            index::write(out, &self.params, self.previous.as_ref(), &srcs)
+        })?;
         reporter.advance(Phase::Dedup, 1);
         tracing::debug!("Dedup index written.");
 
@@ -252,7 +245,10 @@ impl DedupRun {
             .map(|i| {
                 let task_dir = tasks_dir.join(task_name(i));
                 let marker = task_dir.join("filtered.json");
-                let result = marked(&marker, || {
+                let filtered_outputs = |r: &TaskResult| -> Vec<PathBuf> {
+                    r.parts.iter().map(|p| task_dir.join(&p.file.path)).chain([task_dir.join(&r.ledger.path)]).collect()
+                };
+                let result = marked(&marker, filtered_outputs, || {
                     let drops = if clustered.tasks.binary_search(&i).is_ok() { read_drops(i)?.0 } else { Vec::new() };
                     filter_task(plan, &task_dir, &results[i], &drops)
                 })?;
@@ -331,14 +327,14 @@ fn filter_task(plan: &Plan, task_dir: &Path, result: &TaskResult, drops: &[Dropp
     }
     parts.sort_by(|a, b| a.partition.cmp(&b.partition).then_with(|| a.file.path.cmp(&b.file.path)));
     if drops.is_empty() {
-        return Ok(TaskResult { parts, ..result.clone() });
+        return Ok(TaskResult { parts, files: Vec::new(), ..result.clone() });
     }
     // The ledger: the task's rows, the dropped duplicates turned from kept to dropped.
     let ledger_path = task_dir.join(&result.ledger.path);
     let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&ledger_path).at(&ledger_path)?)
         .and_then(|b| b.build())
         .at(&ledger_path)?;
-    let mut ledger = ParquetSink::create(
+    let mut ledger = ParquetSink::create_work(
         &out.join("ledger.parquet"),
         "filtered/ledger.parquet",
         ledger_schema(),
@@ -379,5 +375,6 @@ fn filter_task(plan: &Plan, task_dir: &Path, result: &TaskResult, drops: &[Dropp
         pii: totals.pii,
         text: totals.text,
         dedup: result.dedup,
+        files: Vec::new(),
     })
 }

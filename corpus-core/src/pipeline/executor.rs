@@ -28,8 +28,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::dedup::{DedupRun, kept_docs};
+use super::gate::Gate;
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
+use super::workdir::{self, RunKey, Seal, json, marked, task_name, write_work};
 use crate::batch::{DocBatch, Tier};
 use crate::dedup::spill::{SigWriter, Signed};
 use crate::error::{Error, IoResultExt, Location, Result};
@@ -39,6 +41,7 @@ use crate::ledger::{Decision, LedgerRow, LedgerSummary, ledger_schema, rows_to_b
 use crate::shard::manifest::TextTotals;
 use crate::shard::manifest::{
     ContributionSummary, DatasetManifest, FORMAT, MANIFEST_FILE, Packing, ShardEntry, SplitSummary, TierSummary, Tool,
+    WORK_DIR,
 };
 use crate::shard::{FileInfo, ParquetSink, concat, write_atomic};
 use crate::stage::{DropReason, Stage, Verdict};
@@ -71,26 +74,11 @@ pub struct RunSummary {
     pub examples: Vec<String>,
 }
 
-const WORK: &str = ".work";
 const LEDGER_ROWS_PER_FILE: u64 = 1_000_000;
-
-/// `.work/run.json`: what the work in progress was planned from.
-#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct RunKey {
-    tool: Tool,
-    config_hash: String,
-    inputs_fingerprint: String,
-    tasks: usize,
-    run_date: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    against: Option<String>,
-}
 
 /// The run date of an interrupted run (`.work/run.json`) or of a finished dataset in `out`.
 pub(crate) fn previous_run_date(out: &Path) -> Option<Date> {
-    let key =
-        std::fs::read(out.join(WORK).join("run.json")).ok().and_then(|b| serde_json::from_slice::<RunKey>(&b).ok());
-    let date = match key {
+    let date = match RunKey::read(out) {
         Some(key) => key.run_date,
         None => DatasetManifest::read(out).ok()?.run_date,
     };
@@ -152,6 +140,10 @@ pub(super) struct TaskResult {
     /// What the task signed for dedup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) dedup: Option<Signed>,
+    /// Seals of every file of the task's directory (phase 1's; empty in `filtered.json`, whose
+    /// marker seals its own files).
+    #[serde(default)]
+    pub(super) files: Vec<(String, Seal)>,
 }
 
 /// What the manifest sums over kept documents.
@@ -181,71 +173,64 @@ const EXAMPLES: usize = 8;
 /// Runs the plan with `stages` between ingest and shard.
 pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter: &dyn Reporter) -> Result<RunSummary> {
     let out = &plan.output;
-    let work = out.join(WORK);
+    let work = out.join(WORK_DIR);
+    if let Some(against) = &options.against {
+        super::plan::check_overlap(&plan.config.path, out, [("previous release (--against)", against.as_path())])?;
+    }
+    std::fs::create_dir_all(out).at(out)?;
+    let _lock = lock_output(plan)?;
+    // Inputs by content, so that --resume refuses work planned from inputs edited since.
+    let input_total: u64 = plan.inputs.iter().map(|f| f.bytes).sum();
+    reporter.started(Phase::Check, input_total, 0);
+    let inputs_fingerprint =
+        crate::ingest::fingerprint::fingerprint(&plan.inputs, &crate::ingest::fingerprint::cache_path(out), &|n| {
+            reporter.advance(Phase::Check, n)
+        })?;
+    reporter.finished(Phase::Check);
+    let dedup = DedupRun::new(plan, options.against.as_deref())?;
     let key = RunKey {
         tool: Tool::current(),
         config_hash: plan.config_hash.clone(),
-        inputs_fingerprint: plan.inputs_fingerprint.clone(),
+        inputs_fingerprint,
         tasks: plan.tasks.len(),
         run_date: plan.licensing.run_date.to_string(),
-        against: None,
+        against: dedup.as_ref().and_then(DedupRun::against),
     };
-    let dedup = DedupRun::new(plan, options.against.as_deref())?;
-    let key = RunKey { against: dedup.as_ref().and_then(DedupRun::against), ..key };
     let key_path = work.join("run.json");
-    std::fs::create_dir_all(out).at(out)?;
-    let _lock = lock_output(plan)?;
     let resume = if options.resume { check_resume(plan, &key, &key_path)? } else { Resume::Fresh };
     match resume {
         Resume::Continue => {}
-        Resume::Complete => {
-            // Only leftovers of an interrupted clean-up may remain.
+        Resume::Complete(manifest) => {
+            // Only leftovers of an interrupted clean-up may remain: `.work/` without its key.
             if work.exists() {
                 std::fs::remove_dir_all(&work).at(&work)?;
             }
-            let manifest = DatasetManifest::read(out)?;
             let resumed_tasks = plan.tasks.len();
             return Ok(RunSummary {
                 output: out.clone(),
-                manifest,
+                manifest: *manifest,
                 resumed_tasks,
                 already_complete: true,
                 examples: Vec::new(),
             });
         }
-        Resume::Fresh => {
-            // Remove only what a run writes; anything else in the directory is the user's.
-            for stale in
-                [work.clone(), out.join("shards"), out.join("ledger"), out.join(crate::dedup::index::INDEX_DIR)]
-            {
-                if stale.exists() {
-                    std::fs::remove_dir_all(&stale).at(&stale)?;
-                }
-            }
-            for stale in [out.join(MANIFEST_FILE), out.join(crate::dedup::CLUSTERS_FILE)] {
-                if stale.exists() {
-                    std::fs::remove_file(&stale).at(&stale)?;
-                }
-            }
-        }
+        Resume::Fresh => workdir::clear_for_fresh_run(out, &plan.config.path, &key)?,
     }
     let tasks_dir = work.join("tasks");
     std::fs::create_dir_all(&tasks_dir).at(&tasks_dir)?;
-    if !key_path.exists() {
-        write_atomic(&key_path, &json(&key)?)?;
-    }
 
-    // Phase 1: every task, in parallel; finished ones are skipped.
-    let done: Vec<bool> =
-        (0..plan.tasks.len()).map(|i| tasks_dir.join(task_name(i)).join("done.json").exists()).collect();
+    // Phase 1: every task, in parallel; finished ones whose files are intact are skipped.
+    let done: Vec<bool> = (0..plan.tasks.len()).into_par_iter().map(|i| task_done(&tasks_dir, i)).collect();
     let resumed_tasks = done.iter().filter(|d| **d).count();
     let done_bytes = plan.tasks.iter().zip(&done).filter(|(_, d)| **d).map(|(t, _)| t.input_bytes).sum();
     reporter.started(Phase::Read, plan.input_bytes, done_bytes);
     let part_bytes = (plan.config.config.shard.target_bytes() / 4).clamp(1 << 20, 64 << 20);
+    let gate = Gate::new(plan);
     plan.tasks.par_iter().enumerate().filter(|(i, _)| !done[*i]).try_for_each(|(i, task)| {
         // The tokenizer loads meanwhile; a file it cannot load stops the run now, not at the end.
         plan.tokenizer.as_ref().map_or(Ok(()), |t| t.check())?;
-        let ctx = TaskContext { plan, stages, options: &options, reporter, part_bytes, dedup: dedup.as_ref() };
+        let ctx =
+            TaskContext { plan, gate: &gate, stages, options: &options, reporter, part_bytes, dedup: dedup.as_ref() };
         ctx.run(i, task, &tasks_dir)
     })?;
     reporter.finished(Phase::Read);
@@ -263,7 +248,7 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         Some(d) => Some(d.run(plan, &tasks_dir, &work, &mut results, reporter)?),
         None => None,
     };
-    let sharded = super::shard::run(plan, &results, &tasks_dir, &work, reporter)?;
+    let sharded = super::shard::run(plan, &gate, &results, &tasks_dir, &work, reporter)?;
     tracing::debug!(files = sharded.shards.len(), "Shards written.");
     let outputs = plan_outputs(&results, &tasks_dir);
     let files_dir = work.join("files");
@@ -271,9 +256,11 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     let ledger: Vec<FileInfo> = outputs.par_iter().map(|o| o.write(out, &files_dir)).collect::<Result<_>>()?;
 
     // The accounting: every input record is in the ledger, and kept ones are in the shards.
-    let mut manifest = build_manifest(plan, &results, sharded.shards, ledger)?;
+    let mut manifest = build_manifest(plan, &key, &results, sharded.shards, ledger)?;
     manifest.dedup = dedup_summary;
     manifest.attribution = write_attribution(plan, &manifest)?;
+    // What an interrupted earlier run cut differently goes before the manifest names the rest.
+    workdir::sweep(out, &manifest)?;
     write_atomic(&out.join(MANIFEST_FILE), &manifest.to_bytes()?)?;
     // The run key first: a clean-up killed half-way then leaves a finished dataset with
     // leftovers (which `--resume` removes), never work in progress with parts missing.
@@ -290,34 +277,29 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples })
 }
 
-pub(super) fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("serializing: {e}")))
-}
-
-/// What a finished step recorded in `marker`, or else `step()`'s result, recorded there: how
-/// every resumable step after the tasks skips work a killed run already did.
-pub(super) fn marked<T: Serialize + serde::de::DeserializeOwned>(
-    marker: &Path,
-    step: impl FnOnce() -> Result<T>,
-) -> Result<T> {
-    if let Some(done) = std::fs::read(marker).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
-        return Ok(done);
+/// Whether task `index` finished in an earlier run and its files are still what it sealed;
+/// a task dir that is damaged or half-written is removed so that the task runs again.
+fn task_done(tasks_dir: &Path, index: usize) -> bool {
+    let dir = tasks_dir.join(task_name(index));
+    let Some(result) =
+        std::fs::read(dir.join("done.json")).ok().and_then(|b| serde_json::from_slice::<TaskResult>(&b).ok())
+    else {
+        return false;
+    };
+    if workdir::dir_holds(&dir, &result.files) {
+        return true;
     }
-    let value = step()?;
-    write_atomic(marker, &json(&value)?)?;
-    Ok(value)
-}
-
-pub(super) fn task_name(index: usize) -> String {
-    format!("{index:05}")
+    tracing::warn!(task = index, "A finished task's files were damaged or are missing; running it again.");
+    let _ = std::fs::remove_dir_all(&dir);
+    false
 }
 
 /// What `--resume` finds in the output directory.
 enum Resume {
     /// Work in progress planned from this config and these inputs.
     Continue,
-    /// A finished dataset made from this config and these inputs.
-    Complete,
+    /// A finished dataset made from this config and these inputs, every file verified.
+    Complete(Box<DatasetManifest>),
     /// Nothing to resume: start over.
     Fresh,
 }
@@ -365,13 +347,35 @@ fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Resume> {
         {
             return Err(changed("the dataset"));
         }
-        return Ok(Resume::Complete);
+        // "Complete" only if every file still is what the manifest says, and nothing else is
+        // in its shard and ledger directories.
+        let mut problems: Vec<String> = crate::shard::manifest::verify(&plan.output, &manifest, &|_| {})
+            .into_iter()
+            .map(|m| format!("{}: {}", m.path, m.problem))
+            .collect();
+        problems.extend(
+            crate::shard::manifest::strays(&plan.output, &manifest)
+                .into_iter()
+                .map(|p| format!("{p}: not listed in manifest.json")),
+        );
+        if let Some(first) = problems.first() {
+            return Err(Error::Integrity {
+                path: plan.output.join(MANIFEST_FILE),
+                message: format!(
+                    "the dataset is damaged ({} problem{}, first {first}); it cannot be resumed: run without --resume to rebuild it",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                ),
+            });
+        }
+        return Ok(Resume::Complete(Box::new(manifest)));
     }
     Ok(Resume::Fresh)
 }
 
 struct TaskContext<'a> {
     plan: &'a Plan,
+    gate: &'a Gate,
     stages: &'a [Box<dyn Stage>],
     options: &'a RunOptions,
     reporter: &'a dyn Reporter,
@@ -395,7 +399,7 @@ impl TaskContext<'_> {
         }
         std::fs::create_dir_all(&tmp_dir).at(&tmp_dir)?;
         let ingest_cfg = &self.plan.config.config.ingest;
-        let mut ledger = ParquetSink::create(
+        let mut ledger = ParquetSink::create_work(
             &tmp_dir.join("ledger.parquet"),
             "ledger.parquet",
             ledger_schema(),
@@ -432,6 +436,7 @@ impl TaskContext<'_> {
                     withdrawn.push((stage, batch.record_batch().slice(i, 1)));
                 }
             })?;
+            let kept = self.gated(kept)?;
             if let Some(signer) = &mut signer {
                 // A withdrawn document is signed as the stages after the licence stage would
                 // have left it (normalized, converted, redacted), so it meets its copies.
@@ -485,11 +490,26 @@ impl TaskContext<'_> {
             pii: totals.pii,
             text: totals.text,
             dedup: signer.map(SigWriter::finish).transpose()?,
+            files: Vec::new(),
         };
-        write_atomic(&tmp_dir.join("done.json"), &json(&result)?)?;
+        let result = TaskResult { files: workdir::seal_dir(&tmp_dir)?, ..result };
+        write_work(&tmp_dir.join("done.json"), &json(&result)?)?;
         std::fs::rename(&tmp_dir, &final_dir).at(&final_dir)?;
         tracing::debug!(task = index, inputs = result.summary.inputs, kept = result.summary.kept, "Task finished.");
         Ok(())
+    }
+
+    /// `kept` with each row's tier as the gate decides it: what the ledger records, the
+    /// directory its shard is in, and the `tier` column a loader sees are one value.
+    fn gated(&self, kept: DocBatch) -> Result<DocBatch> {
+        let (tiers, contributions) = (kept.tiers(), kept.contribution_ids());
+        let gated = (0..kept.num_rows())
+            .map(|i| self.gate.tier(contributions.value(i), tiers.value(i)).map(Tier::as_str))
+            .collect::<Result<Vec<&str>>>()?;
+        if gated.iter().enumerate().all(|(i, t)| *t == tiers.value(i)) {
+            return Ok(kept);
+        }
+        kept.with_column(crate::batch::TIER, std::sync::Arc::new(arrow_array::StringArray::from(gated)))
     }
 
     fn write_parts(&self, kept: &DocBatch, parts: &mut Vec<PartWriter>, dir: &Path) -> Result<()> {
@@ -672,12 +692,14 @@ impl Output {
     /// Writes the output by concatenating its inputs' column chunks, unless a marker says it is
     /// done. The inputs were encoded once, in phase 1, with the shard settings.
     fn write(&self, out: &Path, markers: &Path) -> Result<FileInfo> {
-        marked(&markers.join(&self.marker), || concat(&self.inputs, &out.join(&self.rel), &self.rel))
+        let path = out.join(&self.rel);
+        marked(&markers.join(&self.marker), |_| vec![path.clone()], || concat(&self.inputs, &path, &self.rel))
     }
 }
 
 fn build_manifest(
     plan: &Plan,
+    key: &RunKey,
     results: &[TaskResult],
     shards: Vec<ShardEntry>,
     ledger: Vec<FileInfo>,
@@ -768,7 +790,7 @@ fn build_manifest(
         format: FORMAT.to_string(),
         tool: Tool::current(),
         config_hash: plan.config_hash.clone(),
-        inputs_fingerprint: plan.inputs_fingerprint.clone(),
+        inputs_fingerprint: key.inputs_fingerprint.clone(),
         run_date: plan.licensing.run_date.to_string(),
         terms_version: plan.licensing.terms.version.clone(),
         dedup: None,

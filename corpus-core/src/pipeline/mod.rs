@@ -3,14 +3,16 @@
 pub mod config;
 mod dedup;
 pub mod executor;
+mod gate;
 pub mod plan;
 pub mod reporter;
 mod shard;
+mod workdir;
 
 use crate::stage::Stage;
 pub use config::{LoadedConfig, PipelineConfig};
 pub use executor::{RunOptions, RunSummary, run};
-pub use plan::{Plan, plan, plan_files};
+pub use plan::{Plan, check_overlap, plan, plan_files, real_path};
 pub use reporter::{NoopReporter, Phase, Reporter};
 
 /// The stages of a plan, in pipeline order: licence → normalize → quality → pii → dedup →

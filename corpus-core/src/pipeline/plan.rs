@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use globset::GlobBuilder;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use walkdir::WalkDir;
 
 use super::config::LoadedConfig;
 use crate::error::{Error, Location, Result};
 use crate::ingest::Contribution;
+use crate::ingest::fingerprint::InputFile;
 use crate::ingest::manifest::Date;
 use crate::ingest::{self, Opened, Task, Work, hex};
 use crate::ledger::LedgerRow;
@@ -35,8 +35,9 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     /// sha256 of the resolved parameters and every contribution manifest.
     pub config_hash: String,
-    /// sha256 of every input file's contribution, path and size.
-    pub inputs_fingerprint: String,
+    /// Every input data file, in plan order; the run fingerprints them by content
+    /// ([`crate::ingest::fingerprint`]).
+    pub inputs: Vec<InputFile>,
     /// Sum of the tasks' input bytes.
     pub input_bytes: u64,
     /// Loose data files read as one contribution ([`plan_files`]): no licence decision was made.
@@ -62,8 +63,9 @@ fn tokenizer_hash(tokenizer: Option<&Arc<TokenizerHandle>>) -> String {
 
 const GLOB_META: [char; 5] = ['*', '?', '[', '{', '}'];
 
-/// Expands one `inputs` entry to contribution directories.
-fn expand(config: &LoadedConfig, index: usize) -> Result<Vec<PathBuf>> {
+/// Expands one `inputs` entry to contribution directories. Datasets this tool wrote (the
+/// output among them) are never contributions, whatever the glob says.
+fn expand(config: &LoadedConfig, index: usize, output: &Path) -> Result<Vec<PathBuf>> {
     let entry = &config.config.inputs.get_ref()[index];
     let pattern = entry.get_ref();
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
@@ -94,7 +96,8 @@ fn expand(config: &LoadedConfig, index: usize) -> Result<Vec<PathBuf>> {
         }
         if let Ok(rel) = e.path().strip_prefix(&base) {
             let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if glob.is_match(&rel) {
+            if glob.is_match(&rel) && real_path(e.path()) != output && !crate::shard::manifest::is_dataset_dir(e.path())
+            {
                 dirs.push(e.path().to_path_buf());
             }
         }
@@ -105,11 +108,73 @@ fn expand(config: &LoadedConfig, index: usize) -> Result<Vec<PathBuf>> {
     Ok(dirs)
 }
 
-#[derive(Serialize)]
-struct InputFile<'a> {
-    contribution: &'a str,
-    file: &'a str,
-    bytes: u64,
+/// `path` made absolute, with symlinks resolved as far as it exists (an output directory may
+/// not exist yet), for comparing paths.
+pub fn real_path(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut real = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    real.extend(rest.iter().rev());
+    real
+}
+
+/// Refuses a run whose output overlaps an input: written into, an input would be read back as
+/// a contribution (or its shards republished); holding one, the output's clean-up could delete
+/// it. Both paths are named.
+pub fn check_overlap<'a>(
+    config_path: &Path,
+    output: &Path,
+    inputs: impl IntoIterator<Item = (&'a str, &'a Path)>,
+) -> Result<()> {
+    let out = real_path(output);
+    for (what, input) in inputs {
+        let real = real_path(input);
+        let problem = if out == real {
+            "is the output directory"
+        } else if out.starts_with(&real) {
+            "holds the output directory"
+        } else if real.starts_with(&out) {
+            "is inside the output directory"
+        } else {
+            continue;
+        };
+        return Err(Error::config(
+            Location::file(config_path).with_field("output"),
+            format!(
+                "the {what} {} {problem} {}: outputs and inputs must not overlap; choose an output directory outside every input",
+                input.display(),
+                output.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The guard that keeps personal data out of ids and file names, when the PII stage is on.
+fn id_guard(config: &LoadedConfig) -> Result<Option<Arc<crate::pii::ids::IdGuard>>> {
+    use crate::pii::ids::{IdGuard, IdKey};
+    let pii = &config.config.pii;
+    if !pii.enabled {
+        return Ok(None);
+    }
+    let configured = pii.id_key_file.as_deref().map(|f| config.resolve(f));
+    let Some(path) = IdKey::default_path(configured.as_deref()) else {
+        return Err(Error::config(
+            Location::file(&config.path).with_field("id_key_file"),
+            "no place for the key of pseudonymous ids: set [pii] id_key_file (or CORPUS_ID_KEY_FILE, or HOME)",
+        ));
+    };
+    Ok(Some(Arc::new(IdGuard::pseudonyms(IdKey::load_or_create(&path)?, pii.person_names))))
 }
 
 /// Resolves a loaded config into a plan; `output_override` is `--output`. When `resume` is set
@@ -134,9 +199,12 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
     let withdrawals = config.config.withdrawals.as_ref().map(|w| config.resolve(w.get_ref()));
     let licensing = Arc::new(Licensing::load(registry_dir.as_deref(), withdrawals.as_deref(), run_date)?);
     let mut dirs = BTreeSet::new();
+    let real_output = real_path(&output);
     for i in 0..config.config.inputs.get_ref().len() {
-        dirs.extend(expand(&config, i)?);
+        dirs.extend(expand(&config, i, &real_output)?);
     }
+    check_overlap(&config.path, &output, dirs.iter().map(|d| ("contribution directory", d.as_path())))?;
+    let guard = id_guard(&config)?;
     let mut seen = BTreeSet::new();
     let mut tasks = Vec::new();
     let mut manifests = Vec::new();
@@ -159,13 +227,25 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
                 ));
                 Opened::Rejected(row)
             }
+            Opened::Valid(mut c, mut resolved) => {
+                if let Some(g) = &guard {
+                    ingest::guard_resolved(&mut resolved, c.id(), g);
+                    c.guard = Some(Arc::clone(g));
+                }
+                Opened::Valid(c, resolved)
+            }
             opened => opened,
         };
         if let Opened::Valid(c, resolved) = &opened {
             manifests.push((c.id().to_string(), c.manifest_sha256.clone()));
             contributions.push(Arc::new(c.clone()));
             for f in &resolved.files {
-                files.push((c.id().to_string(), f.rel.clone(), f.size));
+                files.push(InputFile {
+                    contribution: c.id().to_string(),
+                    rel: f.rel.clone(),
+                    abs: f.abs.clone(),
+                    bytes: f.size,
+                });
             }
         }
         tasks.extend(ingest::plan_tasks(opened, &config.config.ingest));
@@ -176,15 +256,13 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
         h.update(serde_json::to_vec(&config.hashed()).unwrap_or_default());
         h.update(tokenizer_hash(tokenizer.as_ref()).as_bytes());
         h.update(format!("\nlicensing {} {run_date}", licensing.fingerprint).as_bytes());
+        if let Some(g) = &guard {
+            h.update(format!("\nid key {}", g.key_fingerprint()).as_bytes());
+        }
         for (id, sha) in &manifests {
             h.update(format!("\n{id} {sha}").as_bytes());
         }
         hex(&h.finalize())
-    };
-    let inputs_fingerprint = {
-        let list: Vec<InputFile<'_>> =
-            files.iter().map(|(c, f, b)| InputFile { contribution: c, file: f, bytes: *b }).collect();
-        hex(&Sha256::digest(serde_json::to_vec(&list).unwrap_or_default()))
     };
     let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
     contributions.sort_by(|a, b| a.id().cmp(b.id()));
@@ -195,7 +273,7 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
         contributions,
         tasks,
         config_hash,
-        inputs_fingerprint,
+        inputs: files,
         input_bytes,
         loose: false,
         tokenizer,
@@ -205,10 +283,12 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
 /// The contribution id loose files are read under.
 pub const LOOSE_ID: &str = "input";
 
-/// A plan over loose data files, for the commands that run one stage alone (`corpus dedup`):
-/// the files are read as one public contribution `input` (doc ids `input/<id>` with
-/// `id_field`, else `input/<file>:<line>`), under `config_src` (a pipeline.toml without
-/// inputs). No licence decision is made; the caller chooses the stages.
+/// A plan over loose data files, for the commands that run one stage alone (`corpus dedup`,
+/// `corpus tokenize`): the files are read as one contribution `input` (doc ids `input/<id>`
+/// with `id_field`, else `input/<file name>:<line>`), under `config_src` (a pipeline.toml
+/// without inputs). No licence decision is made, so nothing is known to be publishable: a
+/// document keeps the tier its own row declares (the `tier` column of a corpus shard) and is
+/// otherwise `restricted`. The caller chooses the stages.
 pub fn plan_files(
     files: &[PathBuf],
     output: &Path,
@@ -220,16 +300,29 @@ pub fn plan_files(
     use crate::ingest::{DataFile, FileKind};
     let src = format!("inputs = [\"(command line)\"]\n{config_src}");
     let config = LoadedConfig::parse(Path::new("(command line)"), src)?;
-    let mut data = Vec::new();
+    check_overlap(Path::new("--output"), output, files.iter().map(|f| ("input file", f.as_path())))?;
+    let mut data: Vec<DataFile> = Vec::new();
     for f in files {
-        let name = f.to_string_lossy().into_owned();
-        let kind = FileKind::from_name(&name).ok_or_else(|| {
+        let kind = FileKind::from_name(&f.to_string_lossy()).ok_or_else(|| {
             Error::config(
                 Location::file(f),
                 "not a data file this tool reads (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt)",
             )
         })?;
-        let size = std::fs::metadata(f).map_err(|e| Error::io(f, e))?.len();
+        let file = crate::files::open_regular(f).map_err(|e| Error::io(f, e))?;
+        let size = file.metadata().map_err(|e| Error::io(f, e))?.len();
+        // The file's name, not its path: ids stay the same when the files move.
+        let name = f.file_name().map(|n| ingest::paths::rel_text(Path::new(n))).unwrap_or_default();
+        if let Some(other) = data.iter().find(|d| d.rel == name) {
+            return Err(Error::config(
+                Location::file(f),
+                format!(
+                    "{} and {} have the same file name, which names their records in doc ids and the ledger; rename one",
+                    other.abs.display(),
+                    f.display()
+                ),
+            ));
+        }
         data.push(DataFile { rel: name, abs: f.clone(), size, kind });
     }
     let manifest = Manifest {
@@ -237,16 +330,17 @@ pub fn plan_files(
         title: "files given on the command line".to_string(),
         contributor: String::new(),
         licence: "NOASSERTION".to_string(),
-        visibility: Visibility::Public,
+        visibility: Visibility::Private,
         attribution: String::new(),
         language: "zh-Hant".to_string(),
-        files: files.iter().map(|f| FilePattern { pattern: f.to_string_lossy().into_owned(), line: 0 }).collect(),
+        files: data.iter().map(|f| FilePattern { pattern: f.rel.clone(), line: 0 }).collect(),
         text_field: text_field.to_string(),
         id_field: id_field.map(str::to_string),
         agreement: None,
     };
-    let contribution = Contribution { dir: PathBuf::from("."), manifest, manifest_sha256: String::new() };
-    let resolved = crate::ingest::paths::Resolved { files: data.clone(), rejected: Vec::new() };
+    let contribution =
+        Contribution { dir: PathBuf::from("."), manifest, manifest_sha256: String::new(), guard: None, loose: true };
+    let resolved = crate::ingest::paths::Resolved { files: data.clone(), ..Default::default() };
     let tasks = ingest::plan_tasks(Opened::Valid(contribution, resolved), &config.config.ingest);
     let run_date = licence::today();
     let licensing = Arc::new(Licensing::load(None, None, run_date)?);
@@ -258,11 +352,15 @@ pub fn plan_files(
         h.update(format!("\nloose {text_field} {id_field:?}").as_bytes());
         hex(&h.finalize())
     };
-    let inputs_fingerprint = {
-        let list: Vec<InputFile<'_>> =
-            data.iter().map(|f| InputFile { contribution: LOOSE_ID, file: &f.rel, bytes: f.size }).collect();
-        hex(&Sha256::digest(serde_json::to_vec(&list).unwrap_or_default()))
-    };
+    let inputs = data
+        .iter()
+        .map(|f| InputFile {
+            contribution: LOOSE_ID.to_string(),
+            rel: f.rel.clone(),
+            abs: f.abs.clone(),
+            bytes: f.size,
+        })
+        .collect();
     let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
     Ok(Plan {
         config,
@@ -271,7 +369,7 @@ pub fn plan_files(
         contributions: Vec::new(),
         tasks,
         config_hash,
-        inputs_fingerprint,
+        inputs,
         input_bytes,
         loose: true,
         tokenizer,

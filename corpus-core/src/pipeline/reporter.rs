@@ -4,6 +4,8 @@
 /// A phase of a run, each with its own unit of progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// Hashing the input files (those not already hashed unchanged); progress in bytes.
+    Check,
     /// Reading and processing input tasks; progress in input bytes.
     Read,
     /// Dedup's global steps (a band's buckets, the clusters, the index, a task's filter).
@@ -18,6 +20,7 @@ impl Phase {
     /// A short name for progress displays.
     pub fn label(self) -> &'static str {
         match self {
+            Phase::Check => "checking inputs",
             Phase::Read => "reading",
             Phase::Dedup => "deduplicating",
             Phase::Tokenize => "tokenizing",

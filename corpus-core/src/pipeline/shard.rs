@@ -35,14 +35,16 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::executor::{Partition, TaskResult, marked, task_name};
+use super::executor::{Partition, TaskResult};
+use super::gate::Gate;
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
-use crate::batch::{DOC_ID, DocBatch, LICENCE};
+use super::workdir::{marked, task_name, write_work};
+use crate::batch::{CONTRIBUTION_ID, DOC_ID, DocBatch, LICENCE, TIER};
 use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
+use crate::shard::ParquetSink;
 use crate::shard::manifest::ShardEntry;
 use crate::shard::order::{self, INPUT_IDS, N_TOKENS, Packer, Split};
-use crate::shard::{ParquetSink, write_atomic};
 use crate::tokenize::{IdType, TextTokenizer};
 
 /// Bytes per row of a `.keys` file.
@@ -92,6 +94,7 @@ struct ShardJob<'a> {
 /// Runs the tokenize and shard phases over the tasks' parts.
 pub(super) fn run(
     plan: &Plan,
+    gate: &Gate,
     results: &[TaskResult],
     tasks_dir: &Path,
     work: &Path,
@@ -109,7 +112,11 @@ pub(super) fn run(
         .map(|&(t, k, part)| {
             let stem = format!("{}-{k:04}", task_name(t));
             let path = tasks_dir.join(task_name(t)).join(&part.file.path);
-            let runs = marked(&dir.join(format!("{stem}.json")), || {
+            let outputs = |runs: &Vec<SortedRun>| -> Vec<PathBuf> {
+                let ext: &[&str] = if tokenizer.is_some() { &["parquet", "keys", "ids"] } else { &["parquet", "keys"] };
+                runs.iter().flat_map(|r| ext.iter().map(|e| dir.join(format!("{}.{e}", r.stem)))).collect()
+            };
+            let runs = marked(&dir.join(format!("{stem}.json")), outputs, || {
                 sort_part(plan, tokenizer, &path, &part.partition, &dir, &stem)
             })?;
             reporter.advance(Phase::Tokenize, part.file.text_bytes);
@@ -130,7 +137,7 @@ pub(super) fn run(
         .par_iter()
         .map(|((partition, split), runs)| {
             let marker = dir.join(format!("cut-{}-{}.json", partition.dir().replace('/', "--"), split.as_str()));
-            marked(&marker, || cut_group(&dir, runs, target, by_tokens.is_some()))
+            marked(&marker, |_| Vec::new(), || cut_group(&dir, runs, target, by_tokens.is_some()))
         })
         .collect::<Result<_>>()?;
 
@@ -156,7 +163,9 @@ pub(super) fn run(
     let shards: Vec<ShardEntry> = jobs
         .par_iter()
         .map(|job| {
-            let entry = marked(&files_dir.join(&job.marker), || write_shard(plan, &dir, job))?;
+            let path = plan.output.join(&job.rel);
+            let entry =
+                marked(&files_dir.join(&job.marker), |_| vec![path.clone()], || write_shard(plan, gate, &dir, job))?;
             reporter.advance(Phase::Write, 1);
             Ok(entry)
         })
@@ -226,13 +235,13 @@ fn sort_part(
             sidecar.extend_from_slice(&tokens(i as usize).to_le_bytes());
             sidecar.extend_from_slice(&text_len(i as usize).to_le_bytes());
         }
-        write_atomic(&dir.join(format!("{run_stem}.keys")), &sidecar)?;
+        write_work(&dir.join(format!("{run_stem}.keys")), &sidecar)?;
         let run_tokens: u64 = rows.iter().map(|&i| u64::from(tokens(i as usize))).sum();
         if let Some(tok) = tokenizer {
             let id_type = tok.info().id_type;
             let mut ids = Vec::with_capacity(run_tokens as usize * id_type.width());
             rows.iter().for_each(|&i| id_type.put_le(&encoded[i as usize], &mut ids));
-            write_atomic(&dir.join(format!("{run_stem}.ids")), &ids)?;
+            write_work(&dir.join(format!("{run_stem}.ids")), &ids)?;
         }
         runs.push(SortedRun {
             partition: partition.clone(),
@@ -387,7 +396,7 @@ fn read_ids(path: &Path, id_type: IdType, a: u64, b: u64) -> Result<Vec<u32>> {
 }
 
 /// Merges a shard's row ranges in key order and writes it (packed, with `seq_len`).
-fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry> {
+fn write_shard(plan: &Plan, gate: &Gate, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry> {
     let cfg = &plan.config.config.shard;
     let live: Vec<usize> = (0..job.runs.len()).filter(|&r| job.ranges[r].0 < job.ranges[r].1).collect();
     let runs: Vec<&SortedRun> = live.iter().map(|&r| job.runs[r]).collect();
@@ -396,7 +405,7 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
     let id_type = plan.tokenizer.as_ref().map(|t| t.get().map(|t| t.info().id_type)).transpose()?;
     let seq_len = plan.config.config.tokenize.seq_len.filter(|_| id_type.is_some());
     // Packed rows carry ids and document ids only: the runs' text is not read.
-    let columns: Option<&[&str]> = seq_len.map(|_| &[DOC_ID, LICENCE][..]);
+    let columns: Option<&[&str]> = seq_len.map(|_| &[DOC_ID, CONTRIBUTION_ID, LICENCE, TIER][..]);
     // Each run's rows and ids, read in parallel.
     let (batches, ids): (Vec<RecordBatch>, Vec<Vec<u32>>) = runs
         .par_iter()
@@ -413,6 +422,16 @@ fn write_shard(plan: &Plan, dir: &Path, job: &ShardJob<'_>) -> Result<ShardEntry
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .unzip();
+    // Every row, again, through the gate: whatever earlier work left, a document reaches only
+    // the tier its contribution allows.
+    for b in &batches {
+        let column = |name: &str| -> Result<Vec<&str>> {
+            let c =
+                b.column_by_name(name).ok_or_else(|| Error::Internal(format!("{}: no `{name}` column", job.rel)))?;
+            Ok(c.as_string::<i32>().iter().map(Option::unwrap_or_default).collect())
+        };
+        gate.check(&column(CONTRIBUTION_ID)?, &column(TIER)?, job.partition.tier(), &job.rel)?;
+    }
     let refs: Vec<&RecordBatch> = batches.iter().collect();
     // (run, row in its batch, first id in its ids, tokens), in output order.
     let mut order: Vec<(usize, usize, usize, usize)> =

@@ -2,7 +2,6 @@
 //! dataset on disk against it.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::Path;
 
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -57,6 +56,26 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// The manifest format this version writes and reads.
 pub const FORMAT: &str = "sovereign-corpus/1";
+
+/// The work directory of a run in progress, inside its output directory.
+pub const WORK_DIR: &str = ".work";
+
+/// Whether `dir` is a dataset this tool wrote or is writing: its `manifest.json` names a
+/// `sovereign-corpus/` format, or it holds a run in progress (`.work/run.json`). Such a
+/// directory is never read as input: its shards went through the pipeline once already, under
+/// tiers that a re-read would forget.
+pub fn is_dataset_dir(dir: &Path) -> bool {
+    if crate::files::is_regular(&dir.join(WORK_DIR).join("run.json")) {
+        return true;
+    }
+    let Ok(file) = crate::files::open_regular(&dir.join(MANIFEST_FILE)) else { return false };
+    let mut head = Vec::with_capacity(512);
+    use std::io::Read;
+    if file.take(512).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    head.windows(18).any(|w| w == b"\"sovereign-corpus/")
+}
 
 /// The tool that wrote a dataset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,7 +242,7 @@ impl DatasetManifest {
     /// Reads `<dataset>/manifest.json`.
     pub fn read(dataset: &Path) -> Result<Self> {
         let path = dataset.join(MANIFEST_FILE);
-        let bytes = std::fs::read(&path).at(&path)?;
+        let bytes = crate::files::read_regular(&path, 1 << 30).at(&path)?;
         let manifest: Self = serde_json::from_slice(&bytes)
             .map_err(|e| Error::Integrity { path: path.clone(), message: format!("not a dataset manifest: {e}") })?;
         if manifest.format != FORMAT {
@@ -235,12 +254,70 @@ impl DatasetManifest {
         Ok(manifest)
     }
 
+    /// Every file the manifest lists (shards, ledger, attribution, clusters, LSH index), by its
+    /// path relative to the dataset.
+    pub fn files(&self) -> impl Iterator<Item = String> + '_ {
+        let dedup = self.dedup.iter().flat_map(|d| std::iter::once(&d.clusters).chain(&d.index));
+        self.shards
+            .iter()
+            .map(|s| &s.file)
+            .chain(&self.ledger)
+            .chain(&self.attribution)
+            .chain(dedup)
+            .map(|f| f.path.clone())
+    }
+
     /// The manifest as written: pretty JSON with a final newline.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Internal(format!("manifest: {e}")))?;
         bytes.push(b'\n');
         Ok(bytes)
     }
+}
+
+/// Whether `rel` (relative to a dataset, `/`-separated) is named as corpus names what it
+/// writes there: `manifest.json`, `clusters.parquet`, `shards/<tier>[/<licence>]/<split>-NNNNN-
+/// of-NNNNN.parquet`, `ledger/ledger-NNNNN-of-NNNNN.parquet`, the attribution files, the LSH
+/// index files, the input digest cache, and the `.tmp` form of each.
+pub fn is_output_name(rel: &str) -> bool {
+    static NAMES: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(concat!(
+            r"^(?:manifest\.json|clusters\.parquet",
+            r"|shards/(?:public|restricted|public-share-alike/[A-Za-z0-9.+-]+)/(?:train|validation)-\d{5}-of-\d{5}\.parquet",
+            r"|ledger/ledger-\d{5}-of-\d{5}\.parquet",
+            r"|attribution/(?:ATTRIBUTION\.md|attribution\.parquet)",
+            r"|lsh-index(?:\.tmp)?/(?:meta\.bin|mins\.bin|labels\.bin|index\.json|band-\d{3}\.bin)",
+            r"|\.cache/input-digests\.json",
+            r")(?:\.tmp)?$"
+        ))
+        .ok()
+    });
+    NAMES.as_ref().is_some_and(|r| r.is_match(rel))
+}
+
+/// Files in a dataset's output directories (`shards/`, `ledger/`, `attribution/`,
+/// `lsh-index/`) that its manifest does not list: a stray copy of a shard is as visible to a
+/// loader as a listed one.
+pub fn strays(dataset: &Path, manifest: &DatasetManifest) -> Vec<String> {
+    let listed: std::collections::HashSet<String> = manifest.files().collect();
+    let mut out = Vec::new();
+    for dir in ["shards", "ledger", "attribution", crate::dedup::index::INDEX_DIR] {
+        let root = dataset.join(dir);
+        if !root.exists() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name().into_iter().filter_map(|e| e.ok()) {
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(dataset) else { continue };
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if !listed.contains(&rel) {
+                out.push(rel);
+            }
+        }
+    }
+    out
 }
 
 /// A file that does not match the manifest.
@@ -268,15 +345,34 @@ pub fn verify(dataset: &Path, manifest: &DatasetManifest, progress: &(dyn Fn(u64
     files
         .par_iter()
         .filter_map(|info| {
-            let path = dataset.join(&info.path);
-            let problem = check(&path, info);
+            let problem = check(dataset, info);
             progress(info.bytes);
             problem.map(|problem| Mismatch { path: info.path.clone(), problem })
         })
         .collect()
 }
 
-fn check(path: &Path, info: &FileInfo) -> Option<String> {
+/// Whether a manifest path names a file inside the dataset: relative, `/`-separated, no `..`,
+/// no empty or `.` component.
+pub fn is_inside(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.contains('\\')
+        && rel.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+fn check(dataset: &Path, info: &FileInfo) -> Option<String> {
+    if !is_inside(&info.path) {
+        return Some("the manifest names a path outside the dataset; it is not read".to_string());
+    }
+    let path = &dataset.join(&info.path);
+    // Through symlinks too: a file the manifest lists must be in the dataset directory.
+    match (path.canonicalize(), dataset.canonicalize()) {
+        (Ok(real), Ok(root)) if !real.starts_with(&root) => {
+            return Some("a symlink to a file outside the dataset; it is not read".to_string());
+        }
+        _ => {}
+    }
     let (sha, bytes) = match sha256_file(path) {
         Ok(x) => x,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
@@ -293,7 +389,7 @@ fn check(path: &Path, info: &FileInfo) -> Option<String> {
     if path.extension().is_none_or(|e| e != "parquet") {
         return None;
     }
-    let rows = File::open(path)
+    let rows = crate::files::open_regular(path)
         .ok()
         .and_then(|f| SerializedFileReader::new(f).ok())
         .map(|r| r.metadata().file_metadata().num_rows());

@@ -2,6 +2,7 @@
 //! [`ParquetSink`], which writes zstd Parquet to a temp file while hashing it, cuts row groups
 //! by size, and on [`ParquetSink::finish`] syncs and renames it into place.
 
+pub mod audit;
 pub mod manifest;
 pub mod order;
 pub mod reader;
@@ -183,6 +184,8 @@ pub struct ParquetSink {
     tmp: PathBuf,
     schema: SchemaRef,
     info: FileInfo,
+    /// Synced to disk before the rename (published files), or not (work files).
+    durable: bool,
 }
 
 impl std::fmt::Debug for ParquetSink {
@@ -196,14 +199,27 @@ impl ParquetSink {
     /// [`FileInfo`] records.
     pub fn create(path: &Path, rel: &str, schema: SchemaRef, zstd_level: i32, row_group_bytes: usize) -> Result<Self> {
         let level = ZstdLevel::try_new(zstd_level).at(path)?;
-        Self::open(path, rel, schema, Compression::ZSTD(level), row_group_bytes)
+        Self::open(path, rel, schema, Compression::ZSTD(level), row_group_bytes, true)
     }
 
-    /// [`ParquetSink::create`] without compression: for intermediate files that are read back
-    /// once and re-encoded (task parts, sorted runs), where compressing twice would double the
-    /// cost.
+    /// [`ParquetSink::create`] for a work file (a task's ledger): zstd, but not synced to disk,
+    /// since a resumed run checks work files against their seals rather than trusting them.
+    pub fn create_work(
+        path: &Path,
+        rel: &str,
+        schema: SchemaRef,
+        zstd_level: i32,
+        row_group_bytes: usize,
+    ) -> Result<Self> {
+        let level = ZstdLevel::try_new(zstd_level).at(path)?;
+        Self::open(path, rel, schema, Compression::ZSTD(level), row_group_bytes, false)
+    }
+
+    /// A work file without compression: for intermediate files that are read back once and
+    /// re-encoded (task parts, sorted runs), where compressing twice would double the cost.
+    /// Not synced, as [`ParquetSink::create_work`].
     pub fn create_uncompressed(path: &Path, rel: &str, schema: SchemaRef, row_group_bytes: usize) -> Result<Self> {
-        Self::open(path, rel, schema, Compression::UNCOMPRESSED, row_group_bytes)
+        Self::open(path, rel, schema, Compression::UNCOMPRESSED, row_group_bytes, false)
     }
 
     fn open(
@@ -212,6 +228,7 @@ impl ParquetSink {
         schema: SchemaRef,
         compression: Compression,
         row_group_bytes: usize,
+        durable: bool,
     ) -> Result<Self> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).at(parent)?;
@@ -249,6 +266,7 @@ impl ParquetSink {
             tmp,
             schema,
             info: FileInfo { path: rel.to_string(), ..FileInfo::default() },
+            durable,
         })
     }
 
@@ -351,11 +369,13 @@ impl ParquetSink {
             self.full.push(std::mem::take(&mut self.filling));
         }
         self.encode_full()?;
-        let Self { writer, path, tmp, mut info, .. } = self;
+        let Self { writer, path, tmp, mut info, durable, .. } = self;
         let hashing = writer.into_inner().at(&path)?;
         let Hashing { inner, hasher, bytes } = hashing;
         let file = inner.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
-        file.sync_all().at(&tmp)?;
+        if durable {
+            file.sync_all().at(&tmp)?;
+        }
         drop(file);
         std::fs::rename(&tmp, &path).at(&path)?;
         info.bytes = bytes;
@@ -457,9 +477,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).at(path)
 }
 
-/// sha256 and size of a file, streamed.
+/// sha256 and size of a (regular) file, streamed.
 pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
-    let mut file = File::open(path).at(path)?;
+    let mut file = crate::files::open_regular(path).at(path)?;
     let mut hasher = Sha256::new();
     let bytes = std::io::copy(&mut file, &mut hasher).at(path)?;
     Ok((hex(&hasher.finalize()), bytes))
@@ -619,6 +639,8 @@ mod tests {
             meta: None,
             line: Some(1),
             row: None,
+            tier: None,
+            licence: None,
         });
         let batch = b.finish()?;
         let path = dir.path().join("s/a.parquet");
@@ -649,6 +671,8 @@ mod tests {
                     meta: None,
                     line: None,
                     row: None,
+                    tier: None,
+                    licence: None,
                 });
             }
             let batch = b.finish()?;

@@ -1,0 +1,339 @@
+//! The output directory as the run sees it: what in it a run owns, how a fresh run clears
+//! what an earlier one wrote (and nothing else), and how a resumed run checks every piece of
+//! earlier work before it builds on it.
+//!
+//! **Ownership.** A run owns the files the previous dataset's `manifest.json` lists, its work
+//! directory `.work/` (when `.work/run.json` is a corpus run key), and, in a directory that was
+//! already a corpus dataset, files named as corpus names its outputs (`shards/<tier>/train-
+//! 00000-of-00002.parquet`, `ledger/ledger-00000-of-00001.parquet`, `lsh-index/band-003.bin`,
+//! their `.tmp` forms, …; [`crate::shard::manifest::is_output_name`]). Nothing else is ever
+//! deleted. A file corpus did not write under `shards/` or `ledger/` stops the run before
+//! anything is touched: a loader reading `shards/public/` would take it for part of the release.
+//!
+//! **Resume trusts nothing it did not check.** Every marker of finished work carries a seal
+//! (size and XXH3-128) of each file it stands for; a resumed run re-hashes them and redoes any
+//! step whose files are missing or changed. Work files are therefore not fsynced (a machine
+//! that crashes leaves seals that fail, not silently bad work); the published files and the
+//! manifest are.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, IoResultExt, Location, Result};
+use crate::shard::manifest::{DatasetManifest, MANIFEST_FILE, Tool, WORK_DIR, is_output_name};
+
+/// `.work/run.json`: what the work in progress was planned from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct RunKey {
+    pub(super) tool: Tool,
+    pub(super) config_hash: String,
+    pub(super) inputs_fingerprint: String,
+    pub(super) tasks: usize,
+    pub(super) run_date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) against: Option<String>,
+}
+
+impl RunKey {
+    /// The key of the run in progress in `out`, if there is one.
+    pub(super) fn read(out: &Path) -> Option<Self> {
+        let bytes = crate::files::read_regular(&out.join(WORK_DIR).join("run.json"), 1 << 20).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+/// Pretty JSON of a marker or key.
+pub(super) fn json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("serializing: {e}")))
+}
+
+/// `00042`: the name of task 42's outputs.
+pub(super) fn task_name(index: usize) -> String {
+    format!("{index:05}")
+}
+
+/// What a finished file was: its size and XXH3-128.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Seal {
+    bytes: u64,
+    xxh3_128: String,
+}
+
+impl Seal {
+    /// Hashes `path`.
+    pub(super) fn of(path: &Path) -> Result<Self> {
+        let mut file = std::fs::File::open(path).at(path)?;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut buf = vec![0u8; 1 << 20];
+        let mut bytes = 0u64;
+        loop {
+            let n = file.read(&mut buf).at(path)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            bytes += n as u64;
+        }
+        Ok(Self { bytes, xxh3_128: format!("{:032x}", hasher.digest128()) })
+    }
+
+    /// Whether `path` still is what was sealed (a cheap size check first).
+    pub(super) fn holds(&self, path: &Path) -> bool {
+        std::fs::metadata(path).is_ok_and(|m| m.len() == self.bytes) && Seal::of(path).is_ok_and(|s| &s == self)
+    }
+}
+
+/// Seals of every file under `dir`, by `/`-separated relative path, sorted.
+pub(super) fn seal_dir(dir: &Path) -> Result<Vec<(String, Seal)>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).map_err(|e| Error::Internal(e.to_string()))?;
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            out.push((rel, Seal::of(entry.path())?));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether every sealed file under `dir` is intact.
+pub(super) fn dir_holds(dir: &Path, seals: &[(String, Seal)]) -> bool {
+    seals.iter().all(|(rel, seal)| seal.holds(&dir.join(rel)))
+}
+
+/// Writes a work file atomically (temp + rename), without fsync: see the module docs.
+pub(super) fn write_work(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).at(parent)?;
+    }
+    let tmp = crate::shard::tmp_path(path);
+    std::fs::write(&tmp, bytes).at(&tmp)?;
+    std::fs::rename(&tmp, path).at(path)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Marker<T> {
+    value: T,
+    seals: Vec<Seal>,
+}
+
+/// What a finished step recorded in `marker` (when every file `outputs` names for it is still
+/// what was sealed), or else `step()`'s result, recorded there with the seals of its outputs:
+/// how every resumable step after the tasks skips work a killed run already did, and redoes
+/// work that was damaged since.
+pub(super) fn marked<T: Serialize + DeserializeOwned>(
+    marker: &Path,
+    outputs: impl Fn(&T) -> Vec<PathBuf>,
+    step: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if let Some(done) = std::fs::read(marker).ok().and_then(|b| serde_json::from_slice::<Marker<T>>(&b).ok()) {
+        let files = outputs(&done.value);
+        if files.len() == done.seals.len() && files.iter().zip(&done.seals).all(|(f, s)| s.holds(f)) {
+            return Ok(done.value);
+        }
+        tracing::warn!(marker = %marker.display(), "Finished work was damaged or is missing; doing it again.");
+    }
+    let value = step()?;
+    let seals = outputs(&value).iter().map(|f| Seal::of(f)).collect::<Result<Vec<_>>>()?;
+    let marker_json = Marker { value, seals };
+    write_work(marker, &json(&marker_json)?)?;
+    Ok(marker_json.value)
+}
+
+/// `rel`'s files under `out/dir` (recursively), `/`-separated relative to `out`.
+fn files_under(out: &Path, dir: &str) -> Vec<String> {
+    let root = out.join(dir);
+    if !root.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(out)
+                .ok()
+                .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+        })
+        .collect()
+}
+
+/// Directories a run writes into (besides `.work/`).
+const OUTPUT_DIRS: [&str; 6] = ["shards", "ledger", "attribution", "lsh-index", "lsh-index.tmp", ".cache"];
+
+/// Files directly in `out` a run writes.
+const OUTPUT_FILES: [&str; 4] = [MANIFEST_FILE, "manifest.json.tmp", "clusters.parquet", "clusters.parquet.tmp"];
+
+/// Every file in the output directories of `out` (and its own top-level files).
+fn output_files(out: &Path) -> Vec<String> {
+    let mut files: Vec<String> = OUTPUT_DIRS.iter().flat_map(|d| files_under(out, d)).collect();
+    files.extend(OUTPUT_FILES.iter().filter(|f| out.join(f).is_file()).map(|f| f.to_string()));
+    files
+}
+
+/// Before a fresh run into `out`: clears what earlier runs wrote there, and nothing else, then
+/// leaves `key` as the run in progress. Refuses (before touching anything) an `out` whose
+/// `shards/` or `ledger/` hold files corpus did not write, or whose `.work/` is not corpus's.
+pub(super) fn clear_for_fresh_run(out: &Path, config: &Path, key: &RunKey) -> Result<()> {
+    let work = out.join(WORK_DIR);
+    let manifest = out.join(MANIFEST_FILE).exists().then(|| DatasetManifest::read(out).ok()).flatten();
+    let previous_key = RunKey::read(out);
+    if work.exists() && previous_key.is_none() && std::fs::read_dir(&work).at(&work)?.next().is_some() {
+        return Err(Error::config(
+            Location::file(config).with_field("output"),
+            format!(
+                "{} holds a `{WORK_DIR}` directory that corpus did not write; move it away or choose another output directory",
+                out.display()
+            ),
+        ));
+    }
+    let ours = manifest.is_some() || previous_key.is_some();
+    let listed: std::collections::HashSet<String> = manifest.iter().flat_map(|m| m.files()).collect();
+    let owned = |rel: &str| listed.contains(rel) || (ours && is_output_name(rel));
+    let foreign: Vec<String> = output_files(out)
+        .into_iter()
+        .filter(|f| !owned(f))
+        .filter(|f| f.starts_with("shards/") || f.starts_with("ledger/"))
+        .collect();
+    if let Some(first) = foreign.first() {
+        return Err(Error::config(
+            Location::file(config).with_field("output"),
+            format!(
+                "{} holds {} file{} corpus did not write under shards/ or ledger/ (e.g. {first}); move {} out of the output directory: corpus never deletes files it did not write, and a loader reading a shard directory would take {} for part of the release",
+                out.display(),
+                foreign.len(),
+                if foreign.len() == 1 { "" } else { "s" },
+                if foreign.len() == 1 { "it" } else { "them" },
+                if foreign.len() == 1 { "it" } else { "them" },
+            ),
+        ));
+    }
+    // The earlier run's work, then this run's key: from here on a kill leaves a run in
+    // progress (which --resume finishes, and whose end removes stale shards), never a
+    // "complete" dataset with files missing.
+    if work.exists() {
+        std::fs::remove_dir_all(&work).at(&work)?;
+    }
+    write_work(&work.join("run.json"), &json(key)?)?;
+    // The completeness flag goes first, then what it listed and the rest of ours.
+    let manifest_path = out.join(MANIFEST_FILE);
+    if ours && manifest_path.exists() {
+        std::fs::remove_file(&manifest_path).at(&manifest_path)?;
+    }
+    for rel in output_files(out).into_iter().filter(|f| owned(f) && f != ".cache/input-digests.json") {
+        let path = out.join(&rel);
+        std::fs::remove_file(&path).at(&path)?;
+    }
+    remove_empty_dirs(out);
+    Ok(())
+}
+
+/// At the end of a run, before its manifest: removes files named like corpus outputs that the
+/// new manifest does not list (the shards of an earlier, interrupted run cut differently).
+pub(super) fn sweep(out: &Path, manifest: &DatasetManifest) -> Result<()> {
+    let listed: std::collections::HashSet<String> = manifest.files().collect();
+    for rel in output_files(out) {
+        if is_output_name(&rel) && !listed.contains(&rel) && rel != MANIFEST_FILE && !rel.starts_with(".cache/") {
+            let path = out.join(&rel);
+            std::fs::remove_file(&path).at(&path)?;
+        }
+    }
+    remove_empty_dirs(out);
+    Ok(())
+}
+
+/// Removes the empty output directories (deepest first); a directory with anything in it stays.
+fn remove_empty_dirs(out: &Path) {
+    for dir in OUTPUT_DIRS {
+        let root = out.join(dir);
+        if !root.is_dir() {
+            continue;
+        }
+        let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_dir())
+            .map(|e| e.into_path())
+            .collect();
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in dirs {
+            // Fails (and so keeps it) unless empty.
+            let _ = std::fs::remove_dir(&d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> RunKey {
+        RunKey {
+            tool: Tool::current(),
+            config_hash: "c".into(),
+            inputs_fingerprint: "i".into(),
+            tasks: 1,
+            run_date: "2026-12-01".into(),
+            against: None,
+        }
+    }
+
+    #[test]
+    fn markers_are_trusted_only_while_their_files_hold() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let out = dir.path().join("part.bin");
+        let marker = dir.path().join("part.json");
+        let runs = std::cell::Cell::new(0);
+        let step = || -> Result<u32> {
+            runs.set(runs.get() + 1);
+            std::fs::write(&out, b"abc").at(&out)?;
+            Ok(7)
+        };
+        let outputs = |_: &u32| vec![out.clone()];
+        assert_eq!(marked(&marker, outputs, step)?, 7);
+        assert_eq!(marked(&marker, outputs, step)?, 7);
+        assert_eq!(runs.get(), 1, "intact: skipped");
+        std::fs::write(&out, b"abd").at(&out)?;
+        assert_eq!(marked(&marker, outputs, step)?, 7);
+        assert_eq!(runs.get(), 2, "same size, other bytes: redone");
+        std::fs::remove_file(&out).at(&out)?;
+        marked(&marker, outputs, step)?;
+        assert_eq!(runs.get(), 3, "missing: redone");
+        Ok(())
+    }
+
+    #[test]
+    fn a_fresh_run_removes_only_its_own_files_and_refuses_foreign_shards() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let out = dir.path();
+        let write = |rel: &str| -> Result<()> {
+            let p = out.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(out)).at(&p)?;
+            std::fs::write(&p, b"x").at(&p)
+        };
+        // Not a corpus dataset: a file named like a shard is not ours.
+        write("shards/public/train-00000-of-00001.parquet")?;
+        let err = clear_for_fresh_run(out, Path::new("p.toml"), &key()).map_err(|e| e.to_string());
+        assert!(err.as_ref().is_err_and(|e| e.contains("did not write")), "{err:?}");
+        assert!(out.join("shards/public/train-00000-of-00001.parquet").exists(), "nothing touched");
+        assert!(!out.join(WORK_DIR).exists());
+        // Once it is ours (a run in progress), shard names are ours; a note beside them is not.
+        write(".work/run.json")?;
+        write_work(&out.join(".work/run.json"), &json(&key())?)?;
+        write("notes.txt")?;
+        write("attribution/README.txt")?;
+        clear_for_fresh_run(out, Path::new("p.toml"), &key())?;
+        assert!(!out.join("shards").exists());
+        assert!(out.join("notes.txt").exists() && out.join("attribution/README.txt").exists());
+        assert_eq!(RunKey::read(out), Some(key()));
+        write("shards/public/my-own.parquet")?;
+        assert!(clear_for_fresh_run(out, Path::new("p.toml"), &key()).is_err());
+        Ok(())
+    }
+}
