@@ -71,6 +71,28 @@ pub struct RedactArgs {
     pub max_record_megabytes: NonZeroUsize,
 }
 
+/// `--tail`: see `[tokenize] tail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Tail {
+    /// Dropped.
+    Drop,
+    /// Padded to seq_len.
+    Pad,
+    /// Kept as a shorter row.
+    Keep,
+}
+
+impl Tail {
+    /// The `[tokenize] tail` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tail::Drop => "drop",
+            Tail::Pad => "pad",
+            Tail::Keep => "keep",
+        }
+    }
+}
+
 /// How a report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -173,6 +195,10 @@ pub struct TokenizeArgs {
     /// Pack documents into sequences of this many tokens (EOS between documents).
     #[arg(long)]
     pub seq_len: Option<NonZeroUsize>,
+    /// With --seq-len: each shard's last tokens, too few for a sequence, are dropped (every row
+    /// exactly seq_len tokens; counted in the manifest), padded (with attention_mask) or kept.
+    #[arg(long, value_enum, default_value_t = Tail::Drop, requires = "seq_len")]
+    pub tail: Tail,
     /// Token before each document: auto (the tokenizer's own), none, or a token.
     #[arg(long, default_value = "auto")]
     pub bos: String,

@@ -55,7 +55,18 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
+/// A panic is a bug; its message may quote whatever string the failing code held (a slice of
+/// document text, say), so only where it happened is printed.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        errln!("error: internal error{at}; this is a bug in corpus, please report it with the command you ran");
+        errln!("hint: the run can be resumed with --resume once the bug is fixed; no document text is shown here");
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_panics();
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);
     match run(cli) {

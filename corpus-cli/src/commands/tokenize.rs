@@ -26,7 +26,7 @@ pub fn tokenize(args: TokenizeArgs, global: &GlobalArgs) -> anyhow::Result<ExitS
         toml_str(&args.eos)
     );
     if let Some(n) = args.seq_len {
-        config.push_str(&format!("seq_len = {n}\n"));
+        config.push_str(&format!("seq_len = {n}\ntail = \"{}\"\n", args.tail.as_str()));
     }
     config.push_str(&format!(
         "[shard]\nvalidation_fraction = {:?}\nseed = {}\nshuffle = {}\ntarget_tokens = {}\n",

@@ -120,7 +120,7 @@ fn packing_drops_and_repeats_no_token() {
     let (plain, packed) = (dir.join("plain"), dir.join("packed"));
     let split = ["--validation-fraction", "0"];
     tokenize(&plain, &split);
-    tokenize(&packed, &[&split[..], &["--seq-len", "100"]].concat());
+    tokenize(&packed, &[&split[..], &["--seq-len", "100", "--tail", "keep"]].concat());
     let docs: BTreeMap<String, Vec<u32>> = rows(&plain).into_iter().map(|(d, _, ids, _)| (d, ids)).collect();
     let m = manifest(&packed);
     assert_eq!(m["packing"]["seq_len"], 100);
@@ -142,6 +142,49 @@ fn packing_drops_and_repeats_no_token() {
     let tokens_in: u64 = docs.values().map(|d| d.len() as u64).sum();
     assert_eq!(tokens_out, tokens_in, "sum of tokens in == out");
     assert_eq!(rebuilt, docs);
+}
+
+/// Issue #15: with `seq_len`, packed rows were 496–512 tokens, so `DataLoader(batch_size=8)`
+/// could not stack them. Every row now holds exactly `seq_len` tokens: the shard's short tail is
+/// dropped (and counted), or padded with an attention mask.
+#[test]
+fn issue_15_packed_rows_hold_exactly_seq_len_tokens() {
+    let dir = Dir::new();
+    let plain = dir.join("plain");
+    let split = ["--validation-fraction", "0", "--target-tokens", "20000"];
+    tokenize(&plain, &split);
+    let tokens_in: u64 = rows(&plain).iter().map(|r| u64::from(r.3)).sum();
+    for tail in ["drop", "pad"] {
+        let packed = dir.join(tail);
+        tokenize(&packed, &[&split[..], &["--seq-len", "100", "--tail", tail]].concat());
+        let m = manifest(&packed);
+        assert!(m["shards"].as_array().expect("shards").len() > 2, "several shards, several tails");
+        assert_eq!(m["packing"]["tail"], tail);
+        let dropped = m["packing"]["tokens_dropped"].as_u64().expect("tokens_dropped");
+        let (mut rows_seen, mut real) = (0u64, 0u64);
+        for s in ShardReader::open(&packed, "restricted", "train").expect("reader") {
+            let s = s.expect("sample");
+            assert_eq!(s.input_ids.len(), 100, "{tail}: row {} holds {} tokens", s.index, s.input_ids.len());
+            rows_seen += 1;
+        }
+        for (_, _, ids, n) in rows(&packed) {
+            assert_eq!(ids.len(), 100);
+            real += u64::from(n);
+        }
+        assert!(rows_seen > 0);
+        match tail {
+            "drop" => {
+                assert!(dropped > 0, "the fixture's shards do not end on a sequence boundary");
+                assert_eq!(real + dropped, tokens_in, "tokens kept + dropped = tokens in");
+                assert_eq!(m["tiers"]["restricted"]["tokens"].as_u64(), Some(real));
+            }
+            _ => {
+                assert_eq!((real, dropped), (tokens_in, 0), "padding loses nothing and is not counted as tokens");
+                assert_eq!(m["packing"]["pad_id"], 2, "Breeze's </s>");
+            }
+        }
+        assert_exit(&run(&["inspect", "-q", packed.to_str().expect("utf8")]), 0);
+    }
 }
 
 #[test]

@@ -83,13 +83,17 @@ pub fn parse_record(line: &[u8], text_field: &str, id_field: Option<&str>) -> Re
         }
         Some(raw) => match serde_json::from_str::<String>(raw.get()) {
             Ok(s) => s,
-            Err(_) => {
-                let found = json_type(raw);
-                return Err(Refusal::new(
-                    DropReason::WrongType,
-                    Some(text_field),
-                    format!("`{text_field}` is {found}, expected a string"),
-                ));
+            Err(e) => {
+                let message = match json_type(raw) {
+                    // A string that does not decode: an escape that is no character.
+                    "a string" => {
+                        let what = e.to_string();
+                        let what = what.split(" at line ").next().unwrap_or("an invalid escape");
+                        format!("`{text_field}` holds an escape that is not a character ({what}, e.g. \\ud800 alone)")
+                    }
+                    found => format!("`{text_field}` is {found}, expected a string"),
+                };
+                return Err(Refusal::new(DropReason::WrongType, Some(text_field), message));
             }
         },
     };
@@ -267,7 +271,7 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
                 id,
                 DropReason::UnreadableFile,
                 None,
-                format!("cannot start zstd: {}", e.kind()),
+                format!("cannot start zstd: {}", crate::files::describe_error(&e)),
                 None,
                 None,
             );
@@ -299,7 +303,7 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
                 let id = out.line_id(number);
                 let detail = format!(
                     "the stream ends early or is damaged at line {number} ({}); records after it are lost",
-                    e.kind()
+                    crate::files::describe_error(&e)
                 );
                 return out.refuse(id, DropReason::TruncatedFile, None, detail, Some(number), None);
             }

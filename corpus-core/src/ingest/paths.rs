@@ -212,7 +212,12 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
                 continue;
             }
             Err(e) => {
-                out.rejected.push(reject(DropReason::UnreadableFile, &rel, line, format!("cannot stat: {}", e.kind())));
+                out.rejected.push(reject(
+                    DropReason::UnreadableFile,
+                    &rel,
+                    line,
+                    format!("cannot stat: {}", crate::files::describe_error(&e)),
+                ));
                 continue;
             }
         }

@@ -166,7 +166,10 @@ pub fn redact_file(
                 Ok(Some(line)) => line,
                 Ok(None) => break,
                 Err(e) => {
-                    report.refused.push((number, format!("the stream ends early or is damaged ({})", e.kind())));
+                    report.refused.push((
+                        number,
+                        format!("the stream ends early or is damaged ({})", crate::files::describe_error(&e)),
+                    ));
                     break;
                 }
             };
@@ -184,7 +187,11 @@ pub fn redact_file(
                     Err(why) => report.refused.push((number, why)),
                 },
                 // The message names the position, never the content.
-                Err(e) => report.refused.push((number, format!("not a JSON object (column {})", e.column()))),
+                Err(e) => {
+                    let what = e.to_string();
+                    let what = what.split(" at line ").next().unwrap_or("invalid JSON").to_string();
+                    report.refused.push((number, format!("not a JSON object: {what} (column {})", e.column())));
+                }
             }
         }
     }

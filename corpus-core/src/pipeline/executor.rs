@@ -731,6 +731,7 @@ fn build_manifest(
         sp.text_bytes += s.file.text_bytes;
     }
     let written_docs: u64 = shards.iter().map(|s| s.documents).sum();
+    let shard_tokens_dropped: u64 = shards.iter().map(|s| s.tokens_dropped).sum();
     documents.check(written_docs)?;
     let ledger_rows: u64 = ledger.iter().map(|l| l.rows).sum();
     if ledger_rows != documents.inputs {
@@ -816,7 +817,16 @@ fn build_manifest(
             .tokenize
             .seq_len
             .filter(|_| plan.tokenizer.is_some())
-            .map(|n| Packing { seq_len: n.get() as u64 }),
+            .map(|n| -> Result<Packing> {
+                let tail = plan.config.config.tokenize.tail;
+                Ok(Packing {
+                    seq_len: n.get() as u64,
+                    tail,
+                    pad_id: (tail == crate::shard::order::Tail::Pad).then(|| super::shard::pad_id(plan)).transpose()?,
+                    tokens_dropped: shard_tokens_dropped,
+                })
+            })
+            .transpose()?,
         contributions: info.into_values().collect(),
         shards,
         ledger,

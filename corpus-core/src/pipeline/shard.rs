@@ -457,17 +457,19 @@ fn write_shard(plan: &Plan, gate: &Gate, dir: &Path, job: &ShardJob<'_>) -> Resu
     let doc_ids = |&(r, i, a, n): &(usize, usize, usize, usize)| (r, i, &ids[r][a..a + n]);
     let path = plan.output.join(&job.rel);
     let documents = order.len() as u64;
+    let (mut tokens_dropped, mut documents_dropped) = (0u64, Vec::new());
     let mut info = match (seq_len, id_type) {
         (Some(seq_len), Some(id_type)) => {
             let mut packer = Packer::new(seq_len.get());
             let mut sink: Option<ParquetSink> = None;
             let mut licences: BTreeMap<String, u64> = BTreeMap::new();
+            let tail = plan.config.config.tokenize.tail;
             let flush = |seqs: Vec<order::Sequence>, sink: &mut Option<ParquetSink>| -> Result<()> {
                 if seqs.is_empty() {
                     return Ok(());
                 }
                 let (names, columns): (Vec<&str>, Vec<ArrayRef>) =
-                    order::packed_columns(&seqs, id_type)?.into_iter().unzip();
+                    order::packed_columns(&seqs, id_type, tail == order::Tail::Pad)?.into_iter().unzip();
                 let fields: Vec<Field> =
                     names.iter().zip(&columns).map(|(n, c)| Field::new(*n, c.data_type().clone(), false)).collect();
                 let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
@@ -483,9 +485,25 @@ fn write_shard(plan: &Plan, gate: &Gate, dir: &Path, job: &ShardJob<'_>) -> Resu
                     flush(packer.take_full(), &mut sink)?;
                 }
             }
-            flush(packer.finish(), &mut sink)?;
-            let Some(mut sink) = sink else {
-                return Err(Error::Internal(format!("{}: a shard without documents", job.rel)));
+            let packed = packer.finish(tail, pad_id(plan)?);
+            flush(packed.sequences, &mut sink)?;
+            (tokens_dropped, documents_dropped) = (packed.tokens_dropped, packed.documents_dropped);
+            let mut sink = match sink {
+                Some(sink) => sink,
+                // Every token was in the dropped tail: an empty shard of the packed schema.
+                None => {
+                    let (names, columns): (Vec<&str>, Vec<ArrayRef>) =
+                        order::packed_columns(&[], id_type, tail == order::Tail::Pad)?.into_iter().unzip();
+                    let fields: Vec<Field> =
+                        names.iter().zip(&columns).map(|(n, c)| Field::new(*n, c.data_type().clone(), false)).collect();
+                    ParquetSink::create(
+                        &path,
+                        &job.rel,
+                        Arc::new(Schema::new(fields)),
+                        cfg.zstd_level,
+                        cfg.row_group_bytes(),
+                    )?
+                }
             };
             licences.iter().for_each(|(l, n)| sink.count_licence(l, *n));
             sink.finish()?
@@ -519,5 +537,13 @@ fn write_shard(plan: &Plan, gate: &Gate, dir: &Path, job: &ShardJob<'_>) -> Resu
         split: job.split.as_str().to_string(),
         documents,
         file: info,
+        tokens_dropped,
+        documents_dropped,
     })
+}
+
+/// The id padding is made of: the EOS token's, else 0.
+pub(super) fn pad_id(plan: &Plan) -> Result<u32> {
+    let tokenizer = plan.tokenizer.as_ref().map(|t| t.get()).transpose()?;
+    Ok(tokenizer.and_then(|t| t.info().eos.as_ref().map(|e| e.id)).unwrap_or(0))
 }

@@ -151,6 +151,16 @@ pub struct ShardEntry {
     /// Path, size, checksum and counts.
     #[serde(flatten)]
     pub file: FileInfo,
+    /// Packed with `tail = "drop"`: tokens of the shard's last, short sequence, dropped.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tokens_dropped: u64,
+    /// Documents that were wholly in that dropped sequence (counted in `documents`, in no row).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents_dropped: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Totals of one split of one tier.
@@ -171,8 +181,18 @@ pub struct SplitSummary {
 /// Packing, when rows are fixed-length sequences.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Packing {
-    /// Tokens per sequence (the last sequence of a shard may be shorter).
+    /// Tokens per sequence: every row holds exactly this many, unless `tail` is `keep` (then a
+    /// shard's last row may hold fewer).
     pub seq_len: u64,
+    /// What became of each shard's last tokens, too few to fill a sequence.
+    #[serde(default)]
+    pub tail: super::order::Tail,
+    /// The id padding is made of (with `tail = "pad"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pad_id: Option<u32>,
+    /// Tokens dropped, over every shard (with `tail = "drop"`).
+    #[serde(default)]
+    pub tokens_dropped: u64,
 }
 
 /// The dedup stage's record in the manifest.

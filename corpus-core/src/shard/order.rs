@@ -96,29 +96,58 @@ pub fn row_ids(column: &ListArray, i: usize) -> Vec<u32> {
 /// One packed sequence.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sequence {
-    /// Its tokens (`seq_len` of them, except for the last sequence of a shard).
+    /// Its tokens: `seq_len` of them, the last `padding` of which are padding (with
+    /// `tail = "pad"`), or fewer for the kept short tail of a shard (`tail = "keep"`).
     pub ids: Vec<u32>,
     /// The documents with a piece in it.
     pub doc_ids: Vec<String>,
     /// Where each piece starts.
     pub starts: Vec<u32>,
+    /// Padding tokens at its end.
+    pub padding: u32,
+}
+
+/// What becomes of a shard's last tokens, too few to fill a sequence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tail {
+    /// Dropped (counted in the manifest): every row holds exactly `seq_len` tokens.
+    #[default]
+    Drop,
+    /// Padded to `seq_len` (the pad id is the EOS token's, else 0), with `attention_mask`.
+    Pad,
+    /// Kept as a shorter last row.
+    Keep,
+}
+
+/// What [`Packer::finish`] leaves.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Packed {
+    /// The remaining sequences, the tail as the policy says.
+    pub sequences: Vec<Sequence>,
+    /// Tokens of the dropped tail.
+    pub tokens_dropped: u64,
+    /// Documents that were wholly in the dropped tail (they are in no row).
+    pub documents_dropped: Vec<String>,
 }
 
 /// Concatenates documents (their ids already end with EOS when one is configured) and cuts
 /// the stream into sequences of `seq_len` tokens. A document longer than what is left of a
-/// sequence continues in the next one, so no token is dropped or repeated; the last sequence
-/// is shorter when the tokens run out.
+/// sequence continues in the next one, so no token is dropped or repeated until the end, where
+/// the last, short sequence goes as [`Tail`] says.
 #[derive(Debug)]
 pub struct Packer {
     seq_len: usize,
     current: Sequence,
+    /// The current sequence's first piece continues a document of the previous one.
+    continued: bool,
     full: Vec<Sequence>,
 }
 
 impl Packer {
     /// A packer of `seq_len`-token sequences.
     pub fn new(seq_len: usize) -> Self {
-        Self { seq_len: seq_len.max(1), current: Sequence::default(), full: Vec::new() }
+        Self { seq_len: seq_len.max(1), current: Sequence::default(), continued: false, full: Vec::new() }
     }
 
     /// Appends a document.
@@ -132,6 +161,7 @@ impl Packer {
             ids = &ids[take..];
             if self.current.ids.len() == self.seq_len {
                 self.full.push(std::mem::take(&mut self.current));
+                self.continued = !ids.is_empty();
             }
         }
     }
@@ -146,19 +176,39 @@ impl Packer {
         std::mem::take(&mut self.full)
     }
 
-    /// Every remaining sequence, the partial last one included.
-    pub fn finish(mut self) -> Vec<Sequence> {
-        if !self.current.ids.is_empty() {
-            self.full.push(std::mem::take(&mut self.current));
+    /// Every remaining sequence, the short last one as `tail` says (`pad`: with `pad_id`).
+    pub fn finish(mut self, tail: Tail, pad_id: u32) -> Packed {
+        let mut packed = Packed::default();
+        let mut last = std::mem::take(&mut self.current);
+        if !last.ids.is_empty() {
+            match tail {
+                Tail::Keep => self.full.push(last),
+                Tail::Pad => {
+                    last.padding = (self.seq_len - last.ids.len()) as u32;
+                    last.ids.resize(self.seq_len, pad_id);
+                    self.full.push(last);
+                }
+                Tail::Drop => {
+                    packed.tokens_dropped = last.ids.len() as u64;
+                    let skip = usize::from(self.continued);
+                    packed.documents_dropped = last.doc_ids.into_iter().skip(skip).collect();
+                }
+            }
         }
-        self.full
+        packed.sequences = self.full;
+        packed
     }
 }
 
-/// The columns of packed rows: `input_ids`, `n_tokens`, `doc_ids`, `doc_starts`.
-pub fn packed_columns(seqs: &[Sequence], id_type: IdType) -> Result<Vec<(&'static str, ArrayRef)>> {
+/// Attention masks of padded rows.
+pub const ATTENTION_MASK: &str = "attention_mask";
+
+/// The columns of packed rows: `input_ids`, `n_tokens` (real tokens, padding left out),
+/// `doc_ids`, `doc_starts`, and with `mask` an `attention_mask` (`list<uint8>`: 1 for a real
+/// token, 0 for padding).
+pub fn packed_columns(seqs: &[Sequence], id_type: IdType, mask: bool) -> Result<Vec<(&'static str, ArrayRef)>> {
     let ids: Vec<&[u32]> = seqs.iter().map(|s| s.ids.as_slice()).collect();
-    let n_tokens: UInt32Array = seqs.iter().map(|s| Some(s.ids.len() as u32)).collect();
+    let n_tokens: UInt32Array = seqs.iter().map(|s| Some(s.ids.len() as u32 - s.padding)).collect();
     let doc_ids = {
         let offsets = OffsetBuffer::<i32>::from_lengths(seqs.iter().map(|s| s.doc_ids.len()));
         let values: StringArray = seqs.iter().flat_map(|s| s.doc_ids.iter().map(|d| Some(d.as_str()))).collect();
@@ -169,12 +219,30 @@ pub fn packed_columns(seqs: &[Sequence], id_type: IdType) -> Result<Vec<(&'stati
         let values: UInt32Array = seqs.iter().flat_map(|s| s.starts.iter().map(|&x| Some(x))).collect();
         ListArray::try_new(Arc::new(Field::new_list_field(DataType::UInt32, false)), offsets, Arc::new(values), None)?
     };
-    Ok(vec![
+    let mut columns = vec![
         (INPUT_IDS, ids_array(&ids, id_type)?),
-        (N_TOKENS, Arc::new(n_tokens)),
-        (DOC_IDS, Arc::new(doc_ids)),
-        (DOC_STARTS, Arc::new(starts)),
-    ])
+        (N_TOKENS, Arc::new(n_tokens) as ArrayRef),
+        (DOC_IDS, Arc::new(doc_ids) as ArrayRef),
+        (DOC_STARTS, Arc::new(starts) as ArrayRef),
+    ];
+    if mask {
+        let offsets = OffsetBuffer::<i32>::from_lengths(seqs.iter().map(|s| s.ids.len()));
+        let values: arrow_array::UInt8Array = seqs
+            .iter()
+            .flat_map(|s| {
+                let real = s.ids.len() - s.padding as usize;
+                (0..s.ids.len()).map(move |i| u8::from(i < real))
+            })
+            .collect();
+        let list = ListArray::try_new(
+            Arc::new(Field::new_list_field(DataType::UInt8, false)),
+            offsets,
+            Arc::new(values),
+            None,
+        )?;
+        columns.push((ATTENTION_MASK, Arc::new(list)));
+    }
+    Ok(columns)
 }
 
 #[cfg(test)]
@@ -216,7 +284,7 @@ mod tests {
         p.push("a", &[1, 2, 3]);
         p.push("b", &[4, 5, 6, 7, 8, 9]);
         p.push("c", &[10]);
-        let seqs = p.finish();
+        let seqs = p.finish(Tail::Keep, 0).sequences;
         assert_eq!(
             seqs.iter().map(|s| s.ids.clone()).collect::<Vec<_>>(),
             [vec![1, 2, 3, 4], vec![5, 6, 7, 8], vec![9, 10]]
@@ -225,6 +293,36 @@ mod tests {
         assert_eq!(seqs[0].starts, [0, 3]);
         assert_eq!((seqs[1].doc_ids.clone(), seqs[1].starts.clone()), (vec!["b".to_string()], vec![0]));
         assert_eq!(seqs[2].starts, [0, 1]);
+    }
+
+    #[test]
+    fn the_tail_is_dropped_padded_or_kept() {
+        let pack = |tail: Tail| {
+            let mut p = Packer::new(4);
+            p.push("a", &[1, 2, 3]);
+            p.push("b", &[4, 5, 6]);
+            p.push("c", &[7]);
+            let mut seqs = p.take_full();
+            let packed = p.finish(tail, 9);
+            seqs.extend(packed.sequences.iter().cloned());
+            (seqs, packed.tokens_dropped, packed.documents_dropped)
+        };
+        // The tail is [5, 6, 7]: the rest of `b` (which started in the first row) and all of `c`.
+        let (seqs, dropped, docs) = pack(Tail::Drop);
+        assert_eq!((seqs.len(), dropped, docs), (1, 3, vec!["c".to_string()]));
+        let (seqs, dropped, _) = pack(Tail::Pad);
+        assert_eq!((seqs[1].ids.clone(), seqs[1].padding, dropped), (vec![5, 6, 7, 9], 1, 0));
+        let (seqs, ..) = pack(Tail::Keep);
+        assert_eq!(seqs[1].ids, [5, 6, 7]);
+        let columns = packed_columns(&pack(Tail::Pad).0, IdType::Uint16, true).unwrap_or_default();
+        let mask = columns.iter().find(|(n, _)| *n == ATTENTION_MASK).map(|(_, c)| c.as_list::<i32>().value(1));
+        let mask = mask.map(|m| m.as_primitive::<arrow_array::types::UInt8Type>().values().to_vec());
+        assert_eq!(mask, Some(vec![1, 1, 1, 0]));
+        let n = columns
+            .iter()
+            .find(|(n, _)| *n == N_TOKENS)
+            .map(|(_, c)| c.as_primitive::<arrow_array::types::UInt32Type>().value(1));
+        assert_eq!(n, Some(3), "n_tokens counts real tokens only");
     }
 
     proptest! {
@@ -239,7 +337,7 @@ mod tests {
                 p.push(&format!("d{i}"), d);
                 seqs.extend(p.take_full());
             }
-            seqs.extend(p.finish());
+            seqs.extend(p.finish(Tail::Keep, 0).sequences);
             let flat: Vec<u32> = seqs.iter().flat_map(|s| s.ids.clone()).collect();
             prop_assert_eq!(flat, docs.concat());
             for (k, s) in seqs.iter().enumerate() {

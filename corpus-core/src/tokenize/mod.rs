@@ -42,6 +42,12 @@ pub struct TokenizeConfig {
     /// followed by its EOS, split at `seq_len`). Without it, one row per document.
     #[serde(default)]
     pub seq_len: Option<NonZeroUsize>,
+    /// With `seq_len`: what becomes of each shard's last tokens, too few to fill a sequence:
+    /// `drop` (the default: every row holds exactly `seq_len` tokens; what was dropped is
+    /// counted in the manifest), `pad` (to `seq_len`, with an `attention_mask` column) or
+    /// `keep` (a shorter last row).
+    #[serde(default)]
+    pub tail: crate::shard::order::Tail,
 }
 
 /// A BOS/EOS choice.
@@ -174,7 +180,8 @@ impl std::fmt::Debug for TextTokenizer {
 /// A file that cannot be read or decompressed is a configuration error (exit 2): the tokenizer
 /// is named by config or flag.
 fn read_json(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).map_err(|e| tok_error(path, format!("cannot read the tokenizer: {e}")))?;
+    let bytes = crate::files::read_regular(path, 1 << 30)
+        .map_err(|e| tok_error(path, format!("cannot read the tokenizer: {e}")))?;
     if path.extension().is_some_and(|e| e == "zst") {
         return zstd::decode_all(bytes.as_slice())
             .map_err(|e| tok_error(path, format!("cannot decompress the tokenizer: {e}")));
