@@ -32,7 +32,7 @@ pub fn jsonl_task(path: &Path) -> Task {
     Task {
         contribution_id: "moj-laws".into(),
         contribution: Some(contribution),
-        work: Work::Jsonl(file),
+        work: Work::Files(vec![file]),
         input_bytes: size,
     }
 }

@@ -71,6 +71,18 @@ pub struct RedactArgs {
     pub max_record_megabytes: NonZeroUsize,
 }
 
+/// Most worker threads a command takes: more only costs memory (each holds a batch).
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads N`: 1 to [`MAX_THREADS`].
+fn threads(s: &str) -> Result<NonZeroUsize, String> {
+    let n: NonZeroUsize = s.parse().map_err(|_| format!("`{s}` is not a number of threads (1 to {MAX_THREADS})"))?;
+    if n.get() > MAX_THREADS {
+        return Err(format!("{n} threads is more than {MAX_THREADS}; this machine has {} cores", std::thread::available_parallelism().map_or(1, |c| c.get())));
+    }
+    Ok(n)
+}
+
 /// `--tail`: see `[tokenize] tail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Tail {
@@ -120,7 +132,7 @@ pub struct RunArgs {
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// Worker threads (default: one per core). Output bytes do not depend on it.
-    #[arg(long, short = 'j')]
+    #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
     /// Continue an interrupted run, skipping finished tasks; the result is byte-identical to an
     /// uninterrupted run.
@@ -174,7 +186,7 @@ pub struct DedupArgs {
     #[arg(long, value_name = "DATASET")]
     pub against: Option<PathBuf>,
     /// Worker threads (default: one per core). Output bytes do not depend on it.
-    #[arg(long, short = 'j')]
+    #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
     /// Continue an interrupted run.
     #[arg(long)]
@@ -224,7 +236,7 @@ pub struct TokenizeArgs {
     #[arg(long)]
     pub id_field: Option<String>,
     /// Worker threads (default: one per core). Output bytes do not depend on it.
-    #[arg(long, short = 'j')]
+    #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
     /// Continue an interrupted run.
     #[arg(long)]
@@ -265,7 +277,7 @@ pub struct TokenizerTrainArgs {
     #[arg(long, default_value = "text")]
     pub text_field: String,
     /// Worker threads (default: one per core).
-    #[arg(long, short = 'j')]
+    #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
 }
 
@@ -287,7 +299,7 @@ pub struct TokenizerCompareArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
     /// Worker threads (default: one per core).
-    #[arg(long, short = 'j')]
+    #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
 }
 

@@ -41,6 +41,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
+pub mod config_value;
 pub mod dedup;
 pub mod error;
 pub mod files;

@@ -167,18 +167,22 @@ pub enum Line<'a> {
 }
 
 /// Reads lines with a bounded buffer: a line over `max` bytes is consumed and counted but never
-/// held in memory. std's `read_until` would grow its buffer to the line's length.
+/// held in memory. std's `read_until` would grow its buffer to the line's length. A line ends
+/// at `\n`, `\r\n` or a lone `\r` (old Mac files; JSON strings cannot hold a raw CR, so no
+/// record is cut by it).
 #[derive(Debug)]
 pub struct LineReader<R> {
     inner: R,
     buf: Vec<u8>,
     max: usize,
+    /// The last line ended with `\r`: a `\n` right after it belongs to that line ending.
+    skip_lf: bool,
 }
 
 impl<R: BufRead> LineReader<R> {
     /// Wraps `inner`; lines over `max` bytes are reported as [`Line::TooLong`].
     pub fn new(inner: R, max: usize) -> Self {
-        Self { inner, buf: Vec::new(), max }
+        Self { inner, buf: Vec::new(), max, skip_lf: false }
     }
 
     /// The next line, `Ok(None)` at the end. An I/O error (a truncated stream) is returned as is;
@@ -199,8 +203,15 @@ impl<R: BufRead> LineReader<R> {
                 }
                 break;
             }
-            let (piece, consumed, done) = match memchr::memchr(b'\n', available) {
-                Some(i) => (&available[..i], i + 1, true),
+            if std::mem::take(&mut self.skip_lf) && available[0] == b'\n' {
+                self.inner.consume(1);
+                continue;
+            }
+            let (piece, consumed, done) = match memchr::memchr2(b'\n', b'\r', available) {
+                Some(i) => {
+                    self.skip_lf = available[i] == b'\r';
+                    (&available[..i], i + 1, true)
+                }
                 None => (available, available.len(), false),
             };
             len += piece.len() as u64 + u64::from(done);
@@ -219,9 +230,6 @@ impl<R: BufRead> LineReader<R> {
         }
         if too_long {
             return Ok(Some(Line::TooLong(len)));
-        }
-        if self.buf.last() == Some(&b'\r') {
-            self.buf.pop();
         }
         Ok(Some(Line::Complete(&self.buf)))
     }
@@ -319,9 +327,11 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
             // A blank line is not a record.
             Line::Complete(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {}
             Line::Complete(bytes) => {
-                pending_bytes += bytes.len();
+                // Bounded by bytes and by lines: eight million one-byte lines would otherwise be
+                // held (with a parse result each) before the first batch is parsed.
+                pending_bytes += bytes.len() + LINE_OVERHEAD_BYTES;
                 pending.push((number, bytes.to_vec()));
-                if pending_bytes >= PARSE_BATCH_BYTES {
+                if pending_bytes >= PARSE_BATCH_BYTES || pending.len() >= cfg.batch_rows.get() {
                     parse(&mut pending, out)?;
                     pending_bytes = 0;
                 }
@@ -332,6 +342,8 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
 
 /// Text parsed per batch of lines (bounded: the lines are held until their batch is parsed).
 const PARSE_BATCH_BYTES: usize = 8 << 20;
+/// What a held line costs besides its bytes (its number, its buffer, its parse result).
+const LINE_OVERHEAD_BYTES: usize = 64;
 
 /// Hands one parsed line to the emitter: a document, or a ledger row saying why not.
 fn emit(number: u64, record: Result<Record, Refusal>, out: &mut Emitter<'_>) -> Result<()> {
@@ -406,6 +418,24 @@ mod tests {
             let detail = parse(line).err().map(|r| r.detail).unwrap_or_default();
             assert!(!detail.contains("A123456789"), "{detail}");
         }
+    }
+
+    #[test]
+    fn line_reader_ends_lines_at_lf_crlf_and_a_lone_cr() -> io::Result<()> {
+        // A CR-only (old Mac) file is three lines, not one; CRLF across a buffer edge is one end.
+        for cap in [1, 2, 3, 64] {
+            let input = b"{\"a\":1}\r{\"a\":2}\r\n{\"a\":3}\r".to_vec();
+            let mut r = LineReader::new(io::BufReader::with_capacity(cap, io::Cursor::new(input)), 100);
+            let mut lines = Vec::new();
+            while let Some(line) = r.next_line()? {
+                lines.push(match line {
+                    Line::Complete(b) => String::from_utf8_lossy(b).into_owned(),
+                    Line::TooLong(n) => format!("<{n}>"),
+                });
+            }
+            assert_eq!(lines, ["{\"a\":1}", "{\"a\":2}", "{\"a\":3}"], "buffer of {cap}");
+        }
+        Ok(())
     }
 
     #[test]

@@ -256,8 +256,10 @@ pub fn open(dir: &Path) -> Opened {
 pub enum Work {
     /// Only ledger rows: problems found while planning (bad manifest, refused files).
     Rejected(Vec<LedgerRow>),
-    /// A whole JSONL file (compressed streams cannot be split).
-    Jsonl(DataFile),
+    /// Whole JSONL and text files, read one after the other: one large JSONL file (compressed
+    /// streams cannot be split), or small files grouped up to `task_megabytes` (a task per
+    /// one-record file would cost its own files and syncs thousands of times over).
+    Files(Vec<DataFile>),
     /// A range of a Parquet file's row groups (`None`: the whole file; its footer is unreadable).
     Parquet {
         /// The file.
@@ -269,8 +271,6 @@ pub enum Work {
         /// Rows in the range, when the footer could be read.
         rows: Option<u64>,
     },
-    /// Several small text files, one document each.
-    Text(Vec<DataFile>),
 }
 
 /// A planned task: one contribution's work item.
@@ -291,14 +291,14 @@ impl Task {
     pub fn describe(&self) -> String {
         let what = match &self.work {
             Work::Rejected(rows) => format!("{} rejected entries", rows.len()),
-            Work::Jsonl(f) => f.rel.clone(),
+            Work::Files(files) if files.len() == 1 => files[0].rel.clone(),
+            Work::Files(files) => {
+                format!("{} files from {}", files.len(), files.first().map_or("", |f| f.rel.as_str()))
+            }
             Work::Parquet { file, row_groups: Some(r), .. } => {
                 format!("{} row groups {}..{}", file.rel, r.start, r.end)
             }
             Work::Parquet { file, .. } => file.rel.clone(),
-            Work::Text(files) => {
-                format!("{} text files from {}", files.len(), files.first().map_or("", |f| f.rel.as_str()))
-            }
         };
         format!("{}/{what}", self.contribution_id)
     }
@@ -328,14 +328,11 @@ pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
     if !resolved.rejected.is_empty() {
         tasks.push(task(Work::Rejected(resolved.rejected), 0));
     }
-    let mut text_group: Vec<DataFile> = Vec::new();
-    let mut text_bytes = 0u64;
+    // Small files (JSONL or text, in path order) share a task up to `task_bytes` or 1024 files.
+    let mut group: Vec<DataFile> = Vec::new();
+    let mut group_bytes = 0u64;
     for file in resolved.files {
         match file.kind {
-            FileKind::Jsonl | FileKind::JsonlGzip | FileKind::JsonlZstd => {
-                let size = file.size;
-                tasks.push(task(Work::Jsonl(file), size));
-            }
             FileKind::Parquet => {
                 for r in parquet::plan_row_groups(&file, cfg.task_bytes()) {
                     let work = Work::Parquet {
@@ -347,17 +344,17 @@ pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
                     tasks.push(task(work, r.bytes));
                 }
             }
-            FileKind::Text => {
-                text_bytes += file.size;
-                text_group.push(file);
-                if text_bytes >= cfg.task_bytes() || text_group.len() >= 1024 {
-                    tasks.push(task(Work::Text(std::mem::take(&mut text_group)), std::mem::take(&mut text_bytes)));
+            FileKind::Jsonl | FileKind::JsonlGzip | FileKind::JsonlZstd | FileKind::Text => {
+                group_bytes += file.size;
+                group.push(file);
+                if group_bytes >= cfg.task_bytes() || group.len() >= 1024 {
+                    tasks.push(task(Work::Files(std::mem::take(&mut group)), std::mem::take(&mut group_bytes)));
                 }
             }
         }
     }
-    if !text_group.is_empty() {
-        tasks.push(task(Work::Text(text_group), text_bytes));
+    if !group.is_empty() {
+        tasks.push(task(Work::Files(group), group_bytes));
     }
     tasks
 }
@@ -385,23 +382,21 @@ pub fn read_task(task: &Task, cfg: &IngestConfig, sink: &mut dyn FnMut(Chunk) ->
     };
     match &task.work {
         Work::Rejected(rows) => sink(Chunk { batch: DocBatch::empty(), quarantined: rows.clone(), input_bytes: 0 }),
-        Work::Jsonl(file) => {
-            let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
-            jsonl::read(contribution, file, cfg, &mut out)?;
-            out.finish()
+        Work::Files(files) => {
+            for file in files {
+                let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
+                match file.kind {
+                    FileKind::Text => text::read(contribution, file, cfg, &mut out)?,
+                    _ => jsonl::read(contribution, file, cfg, &mut out)?,
+                }
+                out.finish()?;
+            }
+            Ok(())
         }
         Work::Parquet { file, row_groups, first_row, rows } => {
             let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
             parquet::read(contribution, file, row_groups.clone(), *first_row, *rows, cfg, &mut out)?;
             out.finish()
-        }
-        Work::Text(files) => {
-            for file in files {
-                let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
-                text::read(contribution, file, cfg, &mut out)?;
-                out.finish()?;
-            }
-            Ok(())
         }
     }
 }

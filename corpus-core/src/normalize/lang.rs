@@ -23,6 +23,7 @@ pub struct LanguageConfig {
     /// Han, kana or Hangul character is one unit, a run of other letters is one): a word of
     /// English weighs about as much as a character of Chinese, so a half-English document is
     /// still about 0.5, while an English text that names a few Chinese terms is well below.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub min_han_share: f64,
     /// Bytes of a non-CJK document given to the language model (the start of the text).
     pub sample_bytes: usize,
@@ -36,6 +37,11 @@ impl Default for LanguageConfig {
 
 fn labels<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
     let keep = Vec::<String>::deserialize(d)?;
+    if keep.is_empty() {
+        return Err(serde::de::Error::custom(
+            "`keep = []` would drop every document: list the languages to keep, e.g. [\"zh\"], or \"*\" for all",
+        ));
+    }
     if let Some(bad) = keep.iter().find(|l| *l != "*" && !LABELS.contains(&l.as_str())) {
         return Err(serde::de::Error::custom(format!(
             "unknown language `{bad}`: use \"*\" or one of {}",

@@ -82,8 +82,10 @@ pub struct ScriptConfig {
     pub convert_punctuation: bool,
     /// Simplified share (of the distinguishing characters) at or above which a document is
     /// `hans`.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub hans_share: f64,
     /// Simplified share at or below which it is `hant`; between the two it is `mixed`.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub hant_share: f64,
     /// Fewer Simplified-only characters than this never make a document `hans` or `mixed`
     /// (a short Taiwan text with 秘 and nothing else distinguishing is Traditional).

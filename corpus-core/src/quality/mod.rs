@@ -107,54 +107,70 @@ pub struct QualityConfig {
     pub max_chars: u64,
     /// `low_cjk_share`: CJK characters below this share of the letter units (a CJK character,
     /// a run of other letters or digits, or a symbol is one unit each).
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub min_cjk_share: f64,
     /// `duplicate_lines`: lines repeating an earlier line, as a share of the lines…
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_duplicate_lines: f64,
     /// …or of the characters.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_duplicate_line_chars: f64,
     /// `duplicate_paragraphs`: paragraphs (blank-line separated) repeating an earlier one, as a
     /// share of the paragraphs…
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_duplicate_paragraphs: f64,
     /// …or of the characters.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_duplicate_paragraph_chars: f64,
     /// `repeated_ngrams`: share of the content characters (Han, letters; digits left out)
     /// covered by the most frequent character 2-gram (Gopher's top n-gram rule, on characters).
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_top_2gram: f64,
     /// The same for 3-grams.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_top_3gram: f64,
     /// The same for 4-grams.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_top_4gram: f64,
     /// The n-gram rules apply to documents with at least this many content characters (in
     /// shorter ones one repeat is already a large share).
     pub ngram_min_chars: u64,
     /// `too_many_symbols`: symbols (arrows, boxes, shapes, dingbats, emoji, `#*|=~<>`…) above
     /// this share of the characters.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_symbols: f64,
     /// `too_many_symbols` too: letters, digits and Han characters below this share of the
     /// characters (boxes drawn with ─│╔═╗ and empty frames, whose characters are not symbols so
     /// that the tables of government documents are not).
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub min_content: f64,
     /// `punctuation_ratio`: punctuation above this share of the characters…
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_punctuation: f64,
     /// …or below this share (keyword lists and menus have none), for documents of at least
     /// `ngram_min_chars` characters.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub min_punctuation: f64,
     /// `unterminated_lines`: characters in lines that end a sentence (with 。！？；：…」 or their
     /// ASCII twins) below this share of the characters. The lines of a hard-wrapped sentence
     /// count with the line that ends it; a paragraph break ends the run unterminated.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub min_terminated_chars: f64,
     /// `boilerplate`: characters in short lines holding a boilerplate phrase above this share.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_boilerplate_chars: f64,
     /// Extra boilerplate phrases, added to the built-in list.
     pub boilerplate_phrases: Vec<String>,
     /// `mojibake`: replacement characters and mojibake sequences above this share of the
     /// characters.
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_mojibake: f64,
     /// Compute the jieba word signals (`word_stats`).
     pub words: bool,
     /// Characters of each document (from its start) that jieba segments.
     pub word_sample_chars: usize,
     /// `word_stats`: one-character words above this share of the Han words…
+    #[serde(deserialize_with = "crate::config_value::share")]
     pub max_single_char_words: f64,
     /// …or fewer function words (的, 之, 及, 於…) than this in the sample…
     pub min_function_words: u32,

@@ -79,11 +79,7 @@ fn default_true() -> bool {
 }
 
 fn fraction<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
-    let f = f64::deserialize(d)?;
-    if !(0.0..=1.0).contains(&f) {
-        return Err(serde::de::Error::custom(format!("validation_fraction must be in [0, 1], got {f}")));
-    }
-    Ok(f)
+    crate::config_value::share(d)
 }
 
 fn zstd_level<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<i32, D::Error> {
