@@ -78,7 +78,10 @@ pub const MAX_THREADS: usize = 1024;
 fn threads(s: &str) -> Result<NonZeroUsize, String> {
     let n: NonZeroUsize = s.parse().map_err(|_| format!("`{s}` is not a number of threads (1 to {MAX_THREADS})"))?;
     if n.get() > MAX_THREADS {
-        return Err(format!("{n} threads is more than {MAX_THREADS}; this machine has {} cores", std::thread::available_parallelism().map_or(1, |c| c.get())));
+        return Err(format!(
+            "{n} threads is more than {MAX_THREADS}; this machine has {} cores",
+            std::thread::available_parallelism().map_or(1, |c| c.get())
+        ));
     }
     Ok(n)
 }

@@ -4,6 +4,7 @@ mod config;
 mod dedup;
 mod demo;
 mod determinism;
+mod hardening;
 mod ingest;
 mod licence;
 mod pii;

@@ -2,10 +2,6 @@
 
 use std::fs::File;
 
-use arrow_array::Array;
-use arrow_array::cast::AsArray;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
 use crate::util::*;
 
 /// Planted values of every type the detectors redact without a name rule, and where.
@@ -96,34 +92,6 @@ fn redact_reads_parquet_and_refuses_what_it_cannot_read() {
     assert!(stderr(&o).contains("bad.jsonl:1") && !stderr(&o).contains("A123456789"), "{}", stderr(&o));
     let out = std::fs::read_to_string(dir.join("bad.out.jsonl")).expect("out");
     assert!(!out.contains("A123456789") && out.contains("\"id\":2"), "an unreadable record is never written: {out}");
-}
-
-/// Every string value of every Parquet file under `dir`, decoded, plus every other file's bytes.
-fn everything_written(dir: &std::path::Path) -> String {
-    let mut all = String::new();
-    for (name, bytes) in tree(dir) {
-        if name.ends_with(".parquet") {
-            let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(dir.join(&name)).expect("open"))
-                .expect("pq")
-                .build()
-                .expect("b");
-            for batch in reader {
-                let batch = batch.expect("batch");
-                for col in batch.columns() {
-                    if let Some(strings) = col.as_string_opt::<i32>() {
-                        for v in strings.iter().flatten() {
-                            all.push_str(v);
-                            all.push('\n');
-                        }
-                    }
-                    let _ = col.len();
-                }
-            }
-        } else {
-            all.push_str(&String::from_utf8_lossy(&bytes));
-        }
-    }
-    all
 }
 
 #[test]

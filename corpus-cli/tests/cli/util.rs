@@ -244,3 +244,31 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn manifest(out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest")).expect("json")
 }
+
+/// Every string value of every Parquet file under `dir`, decoded, plus every other file's bytes.
+pub fn everything_written(dir: &std::path::Path) -> String {
+    let mut all = String::new();
+    for (name, bytes) in tree(dir) {
+        if name.ends_with(".parquet") {
+            let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(dir.join(&name)).expect("open"))
+                .expect("pq")
+                .build()
+                .expect("b");
+            for batch in reader {
+                let batch = batch.expect("batch");
+                for col in batch.columns() {
+                    if let Some(strings) = col.as_string_opt::<i32>() {
+                        for v in strings.iter().flatten() {
+                            all.push_str(v);
+                            all.push('\n');
+                        }
+                    }
+                    let _ = col.len();
+                }
+            }
+        } else {
+            all.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    all
+}

@@ -58,6 +58,7 @@ impl Stamp {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Cache {
     format: String,
+    /// By XXH3-128 of the file's path.
     files: BTreeMap<String, (Stamp, String)>,
 }
 
@@ -103,7 +104,8 @@ pub fn fingerprint(files: &[InputFile], cache: &Path, progress: &(dyn Fn(u64) + 
     let digests: Vec<(String, Stamp, String)> = files
         .par_iter()
         .map(|f| {
-            let key = f.abs.to_string_lossy().into_owned();
+            // The path's hash, not the path: a file name can hold personal data.
+            let key = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(f.abs.as_os_str().as_encoded_bytes()));
             let stamp = std::fs::metadata(&f.abs).map(|m| Stamp::of(&m));
             let digest = match (&stamp, old.files.get(&key)) {
                 (Ok(now), Some((then, d))) if now == then => {

@@ -10,6 +10,7 @@ pub mod fingerprint;
 pub mod jsonl;
 pub mod manifest;
 pub mod parquet;
+pub mod parquet_views;
 pub mod paths;
 pub mod text;
 
@@ -264,6 +265,9 @@ pub enum Work {
     Parquet {
         /// The file.
         file: DataFile,
+        /// For a file of more than 32,767 row groups: which view of its footer
+        /// ([`parquet_views`]) the range is in; `row_groups` count from the view's first.
+        view: Option<usize>,
         /// Row groups to read.
         row_groups: Option<Range<usize>>,
         /// Index of the first row of the range in the file.
@@ -337,6 +341,7 @@ pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
                 for r in parquet::plan_row_groups(&file, cfg.task_bytes()) {
                     let work = Work::Parquet {
                         file: file.clone(),
+                        view: r.view,
                         row_groups: r.row_groups,
                         first_row: r.first_row,
                         rows: r.rows,
@@ -393,9 +398,11 @@ pub fn read_task(task: &Task, cfg: &IngestConfig, sink: &mut dyn FnMut(Chunk) ->
             }
             Ok(())
         }
-        Work::Parquet { file, row_groups, first_row, rows } => {
+        Work::Parquet { file, view, row_groups, first_row, rows } => {
             let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
-            parquet::read(contribution, file, row_groups.clone(), *first_row, *rows, cfg, &mut out)?;
+            let range =
+                parquet::Range { view: *view, row_groups: row_groups.clone(), first_row: *first_row, rows: *rows };
+            parquet::read(contribution, file, &range, cfg, &mut out)?;
             out.finish()
         }
     }

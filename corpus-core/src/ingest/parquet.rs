@@ -1,8 +1,6 @@
 //! Parquet reader: the text column (and optional id, `source`, `url`, `meta` columns) of a range
 //! of row groups, projected so no other column is decoded.
 
-use std::ops::Range;
-
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -18,8 +16,11 @@ use crate::stage::DropReason;
 /// A range of row groups read by one task.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowGroupRange {
+    /// The footer view the range is in, for a file of more than 32,767 row groups
+    /// ([`super::parquet_views`]); its row groups count from the view's first.
+    pub view: Option<usize>,
     /// Row groups to read; `None` for a file whose footer cannot be read.
-    pub row_groups: Option<Range<usize>>,
+    pub row_groups: Option<std::ops::Range<usize>>,
     /// Index of the range's first row in the file.
     pub first_row: u64,
     /// Rows in the range, when known.
@@ -28,29 +29,65 @@ pub struct RowGroupRange {
     pub bytes: u64,
 }
 
+/// What one task reads of a Parquet file.
+#[derive(Debug, Clone)]
+pub struct Range {
+    /// See [`RowGroupRange::view`].
+    pub view: Option<usize>,
+    /// See [`RowGroupRange::row_groups`].
+    pub row_groups: Option<std::ops::Range<usize>>,
+    /// See [`RowGroupRange::first_row`].
+    pub first_row: u64,
+    /// See [`RowGroupRange::rows`].
+    pub rows: Option<u64>,
+}
+
 /// Splits a Parquet file into row-group ranges of about `task_bytes` uncompressed each. A file
 /// whose footer cannot be read is one range of `None`, so that reading it yields the
-/// `corrupt_parquet` ledger row.
+/// `corrupt_parquet` ledger row. A file of more than 32,767 row groups is planned view by view.
 pub fn plan_row_groups(file: &DataFile, task_bytes: u64) -> Vec<RowGroupRange> {
-    let meta =
-        crate::files::open_regular(&file.abs).ok().and_then(|f| ParquetRecordBatchReaderBuilder::try_new(f).ok());
-    let Some(builder) = meta else {
-        return vec![RowGroupRange { row_groups: None, first_row: 0, rows: None, bytes: file.size }];
-    };
-    let groups = builder.metadata().row_groups();
+    let unreadable =
+        || vec![RowGroupRange { view: None, row_groups: None, first_row: 0, rows: None, bytes: file.size }];
+    let Ok(f) = crate::files::open_regular(&file.abs) else { return unreadable() };
+    match ParquetRecordBatchReaderBuilder::try_new(f) {
+        Ok(builder) => plan_groups(builder.metadata().row_groups(), None, 0, task_bytes),
+        Err(e) if super::parquet_views::too_many_row_groups(&e) => {
+            let Ok(views) = super::parquet_views::views(&file.abs, super::parquet_views::MAX_ROW_GROUPS) else {
+                return unreadable();
+            };
+            let mut out = Vec::new();
+            let mut first_row = 0;
+            for (k, view) in views.into_iter().enumerate() {
+                let Ok(builder) = ParquetRecordBatchReaderBuilder::try_new(view) else { return unreadable() };
+                let ranges = plan_groups(builder.metadata().row_groups(), Some(k), first_row, task_bytes);
+                first_row += ranges.iter().map(|r| r.rows.unwrap_or(0)).sum::<u64>();
+                out.extend(ranges);
+            }
+            out
+        }
+        Err(_) => unreadable(),
+    }
+}
+
+fn plan_groups(
+    groups: &[parquet::file::metadata::RowGroupMetaData],
+    view: Option<usize>,
+    mut first_row: u64,
+    task_bytes: u64,
+) -> Vec<RowGroupRange> {
     let mut out = Vec::new();
-    let (mut start, mut first_row, mut rows, mut bytes) = (0usize, 0u64, 0u64, 0u64);
+    let (mut start, mut rows, mut bytes) = (0usize, 0u64, 0u64);
     for (i, rg) in groups.iter().enumerate() {
         rows += rg.num_rows().max(0) as u64;
         bytes += rg.compressed_size().max(0) as u64;
         if rg.total_byte_size().max(0) as u64 >= task_bytes || bytes >= task_bytes || i + 1 == groups.len() {
-            out.push(RowGroupRange { row_groups: Some(start..i + 1), first_row, rows: Some(rows), bytes });
+            out.push(RowGroupRange { view, row_groups: Some(start..i + 1), first_row, rows: Some(rows), bytes });
             first_row += rows;
             (start, rows, bytes) = (i + 1, 0, 0);
         }
     }
     if out.is_empty() {
-        out.push(RowGroupRange { row_groups: Some(0..0), first_row: 0, rows: Some(0), bytes: 0 });
+        out.push(RowGroupRange { view, row_groups: Some(0..0), first_row, rows: Some(0), bytes: 0 });
     }
     out
 }
@@ -96,45 +133,81 @@ fn str_value(col: &ArrayRef, i: usize) -> Option<&str> {
 pub(crate) fn read(
     c: &Contribution,
     file: &DataFile,
-    row_groups: Option<Range<usize>>,
-    first_row: u64,
-    rows: Option<u64>,
+    range: &Range,
+    cfg: &IngestConfig,
+    out: &mut Emitter<'_>,
+) -> Result<()> {
+    let refuse = |out: &mut Emitter<'_>, reason: DropReason, detail: String| -> Result<()> {
+        refuse_rest(c, file, range, out, range.first_row, reason, None, detail)
+    };
+    let opened = match crate::files::open_regular(&file.abs) {
+        Err(e) => {
+            return refuse(
+                out,
+                DropReason::UnreadableFile,
+                format!("cannot open: {}", crate::files::describe_error(&e)),
+            );
+        }
+        Ok(f) => f,
+    };
+    match range.view {
+        None => match ParquetRecordBatchReaderBuilder::try_new(opened) {
+            Ok(b) => read_from(c, file, range, b, cfg, out),
+            Err(e) => refuse(out, DropReason::CorruptParquet, format!("cannot read the Parquet footer: {e}")),
+        },
+        Some(k) => {
+            let view = super::parquet_views::views(&file.abs, super::parquet_views::MAX_ROW_GROUPS)
+                .ok()
+                .and_then(|mut v| (k < v.len()).then(|| v.swap_remove(k)));
+            let Some(view) = view else {
+                return refuse(out, DropReason::CorruptParquet, "cannot read the Parquet footer again".to_string());
+            };
+            match ParquetRecordBatchReaderBuilder::try_new(view) {
+                Ok(b) => read_from(c, file, range, b, cfg, out),
+                Err(e) => refuse(out, DropReason::CorruptParquet, format!("cannot read the Parquet footer: {e}")),
+            }
+        }
+    }
+}
+
+/// Every row of the range that was not read becomes a ledger row, so that the ledger still has
+/// one row per input record; a file whose row count is unknown is one row.
+#[allow(clippy::too_many_arguments)] // the range's parts and a refusal's: one call site shape
+fn refuse_rest(
+    c: &Contribution,
+    file: &DataFile,
+    range: &Range,
+    out: &mut Emitter<'_>,
+    from: u64,
+    reason: DropReason,
+    field: Option<&str>,
+    detail: String,
+) -> Result<()> {
+    let row_id = |row: u64| format!("{}/{}#{row}", c.manifest.id, file.rel);
+    match range.rows {
+        Some(n) => {
+            for row in from..range.first_row + n {
+                out.refuse(row_id(row), reason, field, detail.clone(), None, Some(row))?;
+            }
+            Ok(())
+        }
+        None => out.refuse(format!("{}/{}", c.manifest.id, file.rel), reason, field, detail, None, None),
+    }
+}
+
+fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
+    c: &Contribution,
+    file: &DataFile,
+    range: &Range,
+    builder: ParquetRecordBatchReaderBuilder<T>,
     cfg: &IngestConfig,
     out: &mut Emitter<'_>,
 ) -> Result<()> {
     let m = &c.manifest;
+    let (first_row, rows) = (range.first_row, range.rows);
     let row_id = |row: u64| format!("{}/{}#{row}", m.id, file.rel);
-    // Every row of the range that was not read becomes a ledger row, so that the ledger still
-    // has one row per input record; a file whose row count is unknown is one row.
-    let refuse_rest =
-        |out: &mut Emitter<'_>, from: u64, reason: DropReason, field: Option<&str>, detail: String| -> Result<()> {
-            match rows {
-                Some(n) => {
-                    for row in from..first_row + n {
-                        out.refuse(row_id(row), reason, field, detail.clone(), None, Some(row))?;
-                    }
-                    Ok(())
-                }
-                None => out.refuse(format!("{}/{}", m.id, file.rel), reason, field, detail, None, None),
-            }
-        };
-    let builder = match crate::files::open_regular(&file.abs) {
-        Err(e) => {
-            let detail = format!("cannot open: {}", crate::files::describe_error(&e));
-            return refuse_rest(out, first_row, DropReason::UnreadableFile, None, detail);
-        }
-        Ok(f) => match ParquetRecordBatchReaderBuilder::try_new(f) {
-            Ok(b) => b,
-            Err(e) => {
-                return refuse_rest(
-                    out,
-                    first_row,
-                    DropReason::CorruptParquet,
-                    None,
-                    format!("cannot read the Parquet footer: {e}"),
-                );
-            }
-        },
+    let refuse_rest = |out: &mut Emitter<'_>, from: u64, reason: DropReason, field: Option<&str>, detail: String| {
+        refuse_rest(c, file, range, out, from, reason, field, detail)
     };
     let schema = builder.schema().clone();
     let find = |name: &str| schema.fields().iter().position(|f| f.name() == name);
@@ -178,7 +251,7 @@ pub(crate) fn read(
     };
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
     let mut builder = builder.with_projection(mask).with_batch_size(cfg.batch_rows.get().min(1024));
-    if let Some(rg) = &row_groups {
+    if let Some(rg) = &range.row_groups {
         builder = builder.with_row_groups(rg.clone().collect());
     }
     let reader = match builder.build() {

@@ -101,60 +101,26 @@ pub fn redact_file(
         w.write_all(b"\n").at(&tmp)
     };
     if kind == FileKind::Parquet {
-        let builder =
-            ParquetRecordBatchReaderBuilder::try_new(crate::files::open_regular(input).at(input)?).at(input)?;
-        // A text column that is not a string (binary, a list, a struct) would reach the output
-        // as hex or in clear: the file is refused before anything is written.
-        let schema = builder.schema();
-        let column = schema.fields().iter().find(|f| f.name() == text_field);
-        let string = |t: &arrow_schema::DataType| {
-            matches!(
-                t,
-                arrow_schema::DataType::Utf8 | arrow_schema::DataType::LargeUtf8 | arrow_schema::DataType::Utf8View
-            )
-        };
-        let problem = match column {
-            None => {
-                let names: Vec<String> = schema.fields().iter().map(|f| format!("`{}`", f.name())).collect();
-                Some(format!("no `{text_field}` column (the columns are {})", names.join(", ")))
+        report.rows = true;
+        let mut ctx = ParquetRedact { input, text_field, detectors: &detectors, cfg, row: 0 };
+        let opened = crate::files::open_regular(input).at(input)?;
+        let result = match ParquetRecordBatchReaderBuilder::try_new(opened) {
+            Ok(builder) => ctx.redact(builder, &mut out, &mut report, &write),
+            // More than 32,767 row groups: read view by view.
+            Err(e) if crate::ingest::parquet_views::too_many_row_groups(&e) => {
+                let views = crate::ingest::parquet_views::views(input, crate::ingest::parquet_views::MAX_ROW_GROUPS)
+                    .at(input)?;
+                views.into_iter().try_for_each(|view| {
+                    let builder = ParquetRecordBatchReaderBuilder::try_new(view).at(input)?;
+                    ctx.redact(builder, &mut out, &mut report, &write)
+                })
             }
-            Some(f) if !string(f.data_type()) => {
-                Some(format!("the `{text_field}` column is {}, not a string type", f.data_type()))
-            }
-            Some(_) => None,
+            Err(e) => Err(Error::parquet(input, e)),
         };
-        if let Some(message) = problem {
+        if let Err(e) = result {
             drop(out);
             let _ = std::fs::remove_file(&tmp);
-            return Err(Error::Data {
-                location: Location::file(input).with_field(text_field),
-                reason: crate::stage::DropReason::WrongType,
-                message: format!("{message}; nothing was written"),
-            });
-        }
-        let reader = builder.build().at(input)?;
-        report.rows = true;
-        let mut row = 0u64;
-        for batch in reader {
-            let batch = batch.map_err(|e| Error::parquet(input, e.into()))?;
-            let mut buf = Vec::new();
-            let mut json = arrow_json::LineDelimitedWriter::new(&mut buf);
-            json.write(&batch)?;
-            json.finish()?;
-            for line in buf.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-                match serde_json::from_slice::<Map<String, Value>>(line) {
-                    // A null value is left out of the row's JSON: a missing text is a null.
-                    Ok(record) if !record.contains_key(text_field) => {
-                        report.refused.push((row, format!("`{text_field}` is null")));
-                    }
-                    Ok(mut record) => match redact_record(&mut record, text_field, &detectors, cfg, &mut report) {
-                        Ok(()) => write(&record, &mut out)?,
-                        Err(why) => report.refused.push((row, why)),
-                    },
-                    Err(_) => report.refused.push((row, "row not convertible to a JSON object".to_string())),
-                }
-                row += 1;
-            }
+            return Err(e);
         }
     } else {
         let raw = crate::files::open_regular(input).at(input)?;
@@ -200,6 +166,82 @@ pub fn redact_file(
     drop(file);
     std::fs::rename(&tmp, output).at(output)?;
     Ok(report)
+}
+
+/// Writes one record to the output.
+type WriteRecord<'a> = dyn Fn(&Map<String, Value>, &mut Output) -> Result<()> + 'a;
+
+/// The Parquet side of [`redact_file`]: rows become JSON objects, redacted like JSONL records.
+struct ParquetRedact<'a> {
+    input: &'a Path,
+    text_field: &'a str,
+    detectors: &'a Detectors,
+    cfg: &'a PiiConfig,
+    /// Rows read so far (over every view of a file).
+    row: u64,
+}
+
+impl ParquetRedact<'_> {
+    fn redact<T: parquet::file::reader::ChunkReader + 'static>(
+        &mut self,
+        builder: ParquetRecordBatchReaderBuilder<T>,
+        out: &mut Output,
+        report: &mut RedactReport,
+        write: &WriteRecord<'_>,
+    ) -> Result<()> {
+        let (input, text_field) = (self.input, self.text_field);
+        // A text column that is not a string (binary, a list, a struct) would reach the output
+        // as hex or in clear: the file is refused before anything is written.
+        let schema = builder.schema();
+        let column = schema.fields().iter().find(|f| f.name() == text_field);
+        let string = |t: &arrow_schema::DataType| {
+            matches!(
+                t,
+                arrow_schema::DataType::Utf8 | arrow_schema::DataType::LargeUtf8 | arrow_schema::DataType::Utf8View
+            )
+        };
+        let problem = match column {
+            None => {
+                let names: Vec<String> = schema.fields().iter().map(|f| format!("`{}`", f.name())).collect();
+                Some(format!("no `{text_field}` column (the columns are {})", names.join(", ")))
+            }
+            Some(f) if !string(f.data_type()) => {
+                Some(format!("the `{text_field}` column is {}, not a string type", f.data_type()))
+            }
+            Some(_) => None,
+        };
+        if let Some(message) = problem {
+            return Err(Error::Data {
+                location: Location::file(input).with_field(text_field),
+                reason: crate::stage::DropReason::WrongType,
+                message: format!("{message}; nothing was written"),
+            });
+        }
+        let reader = builder.build().at(input)?;
+        for batch in reader {
+            let batch = batch.map_err(|e| Error::parquet(input, e.into()))?;
+            let mut buf = Vec::new();
+            let mut json = arrow_json::LineDelimitedWriter::new(&mut buf);
+            json.write(&batch)?;
+            json.finish()?;
+            for line in buf.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let row = self.row;
+                self.row += 1;
+                match serde_json::from_slice::<Map<String, Value>>(line) {
+                    // A null value is left out of the row's JSON: a missing text is a null.
+                    Ok(record) if !record.contains_key(text_field) => {
+                        report.refused.push((row, format!("`{text_field}` is null")));
+                    }
+                    Ok(mut record) => match redact_record(&mut record, text_field, self.detectors, self.cfg, report) {
+                        Ok(()) => write(&record, out)?,
+                        Err(why) => report.refused.push((row, why)),
+                    },
+                    Err(_) => report.refused.push((row, "row not convertible to a JSON object".to_string())),
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The output stream, finished explicitly so that a compression error is not lost on drop.

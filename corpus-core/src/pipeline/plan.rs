@@ -63,9 +63,9 @@ fn tokenizer_hash(tokenizer: Option<&Arc<TokenizerHandle>>) -> String {
 
 const GLOB_META: [char; 5] = ['*', '?', '[', '{', '}'];
 
-/// Expands one `inputs` entry to contribution directories. Datasets this tool wrote (the
-/// output among them) are never contributions, whatever the glob says.
-fn expand(config: &LoadedConfig, index: usize, output: &Path) -> Result<Vec<PathBuf>> {
+/// Expands one `inputs` entry to contribution directories. Datasets this tool wrote are never
+/// contributions, whatever the glob says.
+fn expand(config: &LoadedConfig, index: usize) -> Result<Vec<PathBuf>> {
     let entry = &config.config.inputs.get_ref()[index];
     let pattern = entry.get_ref();
     let components: Vec<&str> = pattern.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
@@ -96,8 +96,11 @@ fn expand(config: &LoadedConfig, index: usize, output: &Path) -> Result<Vec<Path
         }
         if let Ok(rel) = e.path().strip_prefix(&base) {
             let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if glob.is_match(&rel) && real_path(e.path()) != output && !crate::shard::manifest::is_dataset_dir(e.path())
-            {
+            // A dataset (an earlier output matched by the glob) is not a contribution; one that
+            // is both is refused below, as an input overlapping the output.
+            let dataset = crate::shard::manifest::is_dataset_dir(e.path())
+                && !e.path().join(crate::ingest::manifest::MANIFEST_FILE).exists();
+            if glob.is_match(&rel) && !dataset {
                 dirs.push(e.path().to_path_buf());
             }
         }
@@ -199,9 +202,8 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
     let withdrawals = config.config.withdrawals.as_ref().map(|w| config.resolve(w.get_ref()));
     let licensing = Arc::new(Licensing::load(registry_dir.as_deref(), withdrawals.as_deref(), run_date)?);
     let mut dirs = BTreeSet::new();
-    let real_output = real_path(&output);
     for i in 0..config.config.inputs.get_ref().len() {
-        dirs.extend(expand(&config, i, &real_output)?);
+        dirs.extend(expand(&config, i)?);
     }
     check_overlap(&config.path, &output, dirs.iter().map(|d| ("contribution directory", d.as_path())))?;
     let guard = id_guard(&config)?;

@@ -683,14 +683,17 @@ pub fn read_texts(inputs: &[std::path::PathBuf], text_field: &str, max_bytes: u6
         })?;
         match kind {
             FileKind::Text => {
-                if !keep(std::fs::read_to_string(file).at(file)?, &mut texts) {
+                let bytes = crate::files::read_regular(file, max_bytes.max(1 << 20)).at(file)?;
+                let text =
+                    String::from_utf8(bytes).map_err(|_| Error::config(Location::file(file), "not UTF-8 text"))?;
+                if !keep(text, &mut texts) {
                     break;
                 }
             }
             FileKind::Parquet => {
                 use arrow_array::cast::AsArray;
                 let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
-                    std::fs::File::open(file).at(file)?,
+                    crate::files::open_regular(file).at(file)?,
                 )
                 .map_err(|e| Error::io(file, std::io::Error::other(e)))?;
                 let Ok(index) = builder.schema().index_of(text_field) else {
@@ -709,17 +712,15 @@ pub fn read_texts(inputs: &[std::path::PathBuf], text_field: &str, max_bytes: u6
                 }
             }
             _ => {
-                use std::io::BufRead;
-                let raw = std::fs::File::open(file).at(file)?;
+                use crate::ingest::jsonl::{Line, LineReader};
+                let raw = crate::files::open_regular(file).at(file)?;
                 let reader = crate::ingest::jsonl::decompressed(raw, kind).at(file)?;
-                for line in reader.lines() {
-                    let line = line.at(file)?;
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    // Records without text (or not JSON) are skipped: `corpus validate` is
-                    // where they are reported.
-                    let Ok(record) = crate::ingest::jsonl::parse_record(line.as_bytes(), text_field, None) else {
+                let mut lines = LineReader::new(reader, crate::ingest::IngestConfig::default().max_record_bytes());
+                while let Some(line) = lines.next_line().at(file)? {
+                    // Records without text (too long, or not JSON) are skipped: `corpus
+                    // validate` is where they are reported.
+                    let Line::Complete(line) = line else { continue };
+                    let Ok(record) = crate::ingest::jsonl::parse_record(line, text_field, None) else {
                         continue;
                     };
                     if !keep(record.text, &mut texts) {

@@ -1,0 +1,421 @@
+//! Reading Parquet files with more than 32,767 row groups.
+//!
+//! The format gives a row group an optional `i16` ordinal, and parquet-rs 59 refuses a footer
+//! listing more row groups than an `i16` can number ("Row group ordinal 32768 exceeds i16 max
+//! value"), although pyarrow writes and reads such files. The fix (apache/arrow-rs#10149)
+//! landed in parquet 60, but arrow and parquet stay on the major DataFusion 55 uses (59). So
+//! such a file is read through *views*: the same bytes, with the footer rewritten to list one
+//! slice of at most 32,767 row groups each. Column chunks are found by their absolute offsets,
+//! which a view leaves where they are; only the footer's list of row groups (and its row count)
+//! changes. Writing this by hand is ~150 lines of the Thrift compact protocol (skipping values,
+//! never interpreting them), far less than forking parquet-rs; delete it with the move to 60.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use parquet::errors::{ParquetError, Result as PqResult};
+use parquet::file::reader::{ChunkReader, Length};
+
+/// Most row groups parquet-rs 59 reads in one footer.
+pub const MAX_ROW_GROUPS: usize = i16::MAX as usize;
+
+/// Whether a parquet error is parquet-rs 59 refusing a footer with too many row groups.
+pub fn too_many_row_groups(e: &ParquetError) -> bool {
+    e.to_string().contains("exceeds i16 max value")
+}
+
+/// A Parquet file seen with a rewritten footer: the original bytes up to the footer, then the
+/// view's footer.
+#[derive(Debug, Clone)]
+pub struct View {
+    file: Arc<File>,
+    /// Where the original footer starts (its bytes are never read through the view).
+    data_end: u64,
+    /// The view's footer: Thrift `FileMetaData`, its length (LE u32) and `PAR1`.
+    footer: Bytes,
+    /// Index of the view's first row group in the file.
+    pub first_row_group: usize,
+    /// Row groups in the view.
+    pub row_groups: usize,
+}
+
+impl Length for View {
+    fn len(&self) -> u64 {
+        self.data_end + self.footer.len() as u64
+    }
+}
+
+/// A reader of a view from an offset.
+#[derive(Debug)]
+pub struct ViewRead {
+    view: View,
+    pos: u64,
+}
+
+impl Read for ViewRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let end = self.view.len();
+        if self.pos >= end || buf.is_empty() {
+            return Ok(0);
+        }
+        let n = if self.pos < self.view.data_end {
+            let want = buf.len().min((self.view.data_end - self.pos) as usize);
+            read_at(&self.view.file, &mut buf[..want], self.pos)?
+        } else {
+            let at = (self.pos - self.view.data_end) as usize;
+            let want = buf.len().min(self.view.footer.len() - at);
+            buf[..want].copy_from_slice(&self.view.footer[at..at + want]);
+            want
+        };
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, at)
+}
+
+impl ChunkReader for View {
+    type T = ViewRead;
+
+    fn get_read(&self, start: u64) -> PqResult<ViewRead> {
+        Ok(ViewRead { view: self.clone(), pos: start })
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> PqResult<Bytes> {
+        let mut out = vec![0u8; length];
+        let mut reader = ViewRead { view: self.clone(), pos: start };
+        reader.read_exact(&mut out).map_err(|e| ParquetError::External(Box::new(e)))?;
+        Ok(Bytes::from(out))
+    }
+}
+
+/// Cuts a file's footer into views of at most `per_view` row groups.
+pub fn views(path: &Path, per_view: usize) -> std::io::Result<Vec<View>> {
+    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("Parquet footer: {m}"));
+    let file = crate::files::open_regular(path)?;
+    let size = file.metadata()?.len();
+    if size < 12 {
+        return Err(bad("file too short"));
+    }
+    let mut tail = [0u8; 8];
+    read_exact_at(&file, &mut tail, size - 8)?;
+    if &tail[4..] != b"PAR1" {
+        return Err(bad("no PAR1 magic at the end"));
+    }
+    let len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    let data_end = size.checked_sub(8 + len).filter(|&d| d >= 4).ok_or_else(|| bad("footer longer than the file"))?;
+    let mut meta = vec![0u8; len as usize];
+    read_exact_at(&file, &mut meta, data_end)?;
+    let layout = Layout::parse(&meta).map_err(|m| bad(&m))?;
+    let file = Arc::new(file);
+    let groups = layout.row_groups.len();
+    let mut out = Vec::new();
+    for first in (0..groups.max(1)).step_by(per_view.max(1)) {
+        let last = (first + per_view.max(1)).min(groups);
+        let mut footer = layout.footer(first..last, &meta);
+        let n = footer.len() as u32;
+        footer.extend_from_slice(&n.to_le_bytes());
+        footer.extend_from_slice(b"PAR1");
+        out.push(View {
+            file: Arc::clone(&file),
+            data_end,
+            footer: Bytes::from(footer),
+            first_row_group: first,
+            row_groups: last - first,
+        });
+    }
+    Ok(out)
+}
+
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    let mut done = 0;
+    while done < buf.len() {
+        let n = read_at(file, &mut buf[done..], at + done as u64)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+/// Where the parts of a `FileMetaData` are in its Thrift compact bytes.
+#[derive(Debug)]
+struct Layout {
+    /// `num_rows` (field 3): where its value starts and ends.
+    num_rows: Option<(usize, usize)>,
+    /// `row_groups` (field 4): where its list header starts and its elements end.
+    list: Option<(usize, usize)>,
+    /// Each row group's bytes and row count.
+    row_groups: Vec<(usize, usize, i64)>,
+}
+
+impl Layout {
+    fn parse(meta: &[u8]) -> Result<Self, String> {
+        let mut r = Compact { b: meta, at: 0 };
+        let mut layout = Layout { num_rows: None, list: None, row_groups: Vec::new() };
+        let mut id = 0i16;
+        loop {
+            let (field, kind) = r.field_header(&mut id)?;
+            let Some(kind) = kind else { break };
+            match (field, kind) {
+                (3, 6) => {
+                    let start = r.at;
+                    r.varint()?;
+                    layout.num_rows = Some((start, r.at));
+                }
+                (4, 9) => {
+                    let start = r.at;
+                    let (size, elem) = r.list_header()?;
+                    if elem != 12 {
+                        return Err("row groups are not structs".into());
+                    }
+                    for _ in 0..size {
+                        let from = r.at;
+                        let rows = r.row_group_rows()?;
+                        layout.row_groups.push((from, r.at, rows));
+                    }
+                    layout.list = Some((start, r.at));
+                }
+                _ => r.skip(kind, 0)?,
+            }
+        }
+        if layout.list.is_none() {
+            return Err("no list of row groups".into());
+        }
+        Ok(layout)
+    }
+
+    /// The footer with only row groups `range` (and their row count).
+    fn footer(&self, range: std::ops::Range<usize>, meta: &[u8]) -> Vec<u8> {
+        let mut edits: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+        if let Some((a, b)) = self.num_rows {
+            let rows: i64 = self.row_groups[range.clone()].iter().map(|g| g.2).sum();
+            edits.push((a, b, zigzag_varint(rows)));
+        }
+        if let Some((a, b)) = self.list {
+            let mut list = list_header(range.len(), 12);
+            for &(from, to, _) in &self.row_groups[range] {
+                list.extend_from_slice(&meta[from..to]);
+            }
+            edits.push((a, b, list));
+        }
+        edits.sort_by_key(|e| e.0);
+        let mut out = Vec::with_capacity(meta.len());
+        let mut at = 0;
+        for (a, b, bytes) in edits {
+            out.extend_from_slice(&meta[at..a]);
+            out.extend_from_slice(&bytes);
+            at = b;
+        }
+        out.extend_from_slice(&meta[at..]);
+        out
+    }
+}
+
+fn varint(mut v: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return out;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn zigzag_varint(v: i64) -> Vec<u8> {
+    varint(((v << 1) ^ (v >> 63)) as u64)
+}
+
+fn list_header(size: usize, elem: u8) -> Vec<u8> {
+    if size < 15 {
+        vec![(size as u8) << 4 | elem]
+    } else {
+        let mut out = vec![0xf0 | elem];
+        out.extend(varint(size as u64));
+        out
+    }
+}
+
+/// A cursor over Thrift compact-protocol bytes that skips values without building them.
+struct Compact<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Compact<'_> {
+    fn byte(&mut self) -> Result<u8, String> {
+        let v = *self.b.get(self.at).ok_or("footer ends early")?;
+        self.at += 1;
+        Ok(v)
+    }
+
+    fn varint(&mut self) -> Result<u64, String> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err("varint too long".into())
+    }
+
+    fn zigzag(&mut self) -> Result<i64, String> {
+        let v = self.varint()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    /// A field header: its id (delta-coded from `last`) and type, or `None` at STOP.
+    fn field_header(&mut self, last: &mut i16) -> Result<(i16, Option<u8>), String> {
+        let b = self.byte()?;
+        if b == 0 {
+            return Ok((0, None));
+        }
+        let delta = b >> 4;
+        let id = if delta == 0 { self.zigzag()? as i16 } else { last.wrapping_add(i16::from(delta)) };
+        *last = id;
+        Ok((id, Some(b & 0x0f)))
+    }
+
+    fn list_header(&mut self) -> Result<(usize, u8), String> {
+        let b = self.byte()?;
+        let size = match b >> 4 {
+            15 => self.varint()? as usize,
+            s => s as usize,
+        };
+        if size > self.b.len() {
+            return Err("list longer than the footer".into());
+        }
+        Ok((size, b & 0x0f))
+    }
+
+    fn skip_bytes(&mut self, n: usize) -> Result<(), String> {
+        if self.at + n > self.b.len() {
+            return Err("footer ends early".into());
+        }
+        self.at += n;
+        Ok(())
+    }
+
+    /// Skips a value of compact type `kind` (as a list element when `in_list`).
+    fn skip(&mut self, kind: u8, depth: u32) -> Result<(), String> {
+        if depth > 64 {
+            return Err("nested too deep".into());
+        }
+        match kind {
+            1 | 2 => Ok(()),
+            3 => self.skip_bytes(1),
+            4..=6 => self.varint().map(|_| ()),
+            7 => self.skip_bytes(8),
+            8 => {
+                let n = self.varint()? as usize;
+                self.skip_bytes(n)
+            }
+            9 | 10 => {
+                let (size, elem) = self.list_header()?;
+                for _ in 0..size {
+                    // Booleans in a list take a byte each.
+                    if elem == 1 || elem == 2 { self.skip_bytes(1)? } else { self.skip(elem, depth + 1)? }
+                }
+                Ok(())
+            }
+            11 => {
+                let size = self.varint()? as usize;
+                if size == 0 {
+                    return Ok(());
+                }
+                let kv = self.byte()?;
+                for _ in 0..size {
+                    self.skip(kv >> 4, depth + 1)?;
+                    self.skip(kv & 0x0f, depth + 1)?;
+                }
+                Ok(())
+            }
+            12 => {
+                let mut id = 0i16;
+                while let (_, Some(k)) = self.field_header(&mut id)? {
+                    self.skip(k, depth + 1)?;
+                }
+                Ok(())
+            }
+            other => Err(format!("unknown Thrift type {other}")),
+        }
+    }
+
+    /// Skips a `RowGroup` struct, returning its `num_rows` (field 3).
+    fn row_group_rows(&mut self) -> Result<i64, String> {
+        let mut id = 0i16;
+        let mut rows = 0;
+        while let (field, Some(kind)) = self.field_header(&mut id)? {
+            if (field, kind) == (3, 6) {
+                rows = self.zigzag()?;
+            } else {
+                self.skip(kind, 1)?;
+            }
+        }
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_of_an_ordinary_file_reads_as_the_file() -> std::io::Result<()> {
+        use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+        use parquet::arrow::ArrowWriter;
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("a.parquet");
+        let ids: ArrayRef = Arc::new(Int64Array::from_iter_values(0..100));
+        let batch = RecordBatch::try_from_iter([("id", ids)]).map_err(std::io::Error::other)?;
+        let props = parquet::file::properties::WriterProperties::builder().set_max_row_group_row_count(Some(7)).build();
+        let mut w =
+            ArrowWriter::try_new(File::create(&path)?, batch.schema(), Some(props)).map_err(std::io::Error::other)?;
+        w.write(&batch).map_err(std::io::Error::other)?;
+        w.close().map_err(std::io::Error::other)?;
+        let views = views(&path, 5)?;
+        assert_eq!(views.iter().map(|v| v.row_groups).collect::<Vec<_>>(), [5, 5, 5]);
+        let mut all = Vec::new();
+        for v in views {
+            let reader = ParquetRecordBatchReaderBuilder::try_new(v).map_err(std::io::Error::other)?;
+            assert!(reader.metadata().file_metadata().num_rows() <= 35);
+            for b in reader.build().map_err(std::io::Error::other)? {
+                let b = b.map_err(std::io::Error::other)?;
+                let col = b.column(0).as_any().downcast_ref::<Int64Array>().map(|a| a.values().to_vec());
+                all.extend(col.unwrap_or_default());
+            }
+        }
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+        Ok(())
+    }
+
+    #[test]
+    fn damaged_footers_are_errors_not_panics() {
+        for bytes in [&b""[..], b"PAR1", b"PAR1\xff\xff\xff\xffPAR1", b"PAR1\x19\x1c\x00\x00\x04\x00\x00\x00PAR1"] {
+            let dir = tempfile::tempdir().map_err(|e| e.to_string());
+            let Ok(dir) = dir else { continue };
+            let path = dir.path().join("x.parquet");
+            if std::fs::write(&path, bytes).is_ok() {
+                assert!(views(&path, 10).is_err());
+            }
+        }
+    }
+}
