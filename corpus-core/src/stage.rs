@@ -57,6 +57,9 @@ pub enum DropReason {
     WrongType,
     /// The text is empty or only whitespace.
     EmptyText,
+    /// Another kept record of the contribution has the same id (`id_field`); the first in file
+    /// order is kept.
+    DuplicateId,
     /// A line or document is longer than `[ingest] max_record_megabytes`.
     RecordTooLarge,
     /// The document or its contribution is on the withdrawal list.
@@ -103,7 +106,7 @@ pub enum DropReason {
 
 impl DropReason {
     /// Every reason, in declaration order (for docs and schema checks).
-    pub const ALL: [DropReason; 39] = [
+    pub const ALL: [DropReason; 40] = [
         DropReason::InvalidManifest,
         DropReason::DuplicateContribution,
         DropReason::PathEscapesContribution,
@@ -122,6 +125,7 @@ impl DropReason {
         DropReason::MissingField,
         DropReason::WrongType,
         DropReason::EmptyText,
+        DropReason::DuplicateId,
         DropReason::RecordTooLarge,
         DropReason::Withdrawn,
         DropReason::LicenceExcluded,
@@ -166,6 +170,7 @@ impl DropReason {
             DropReason::MissingField => "missing_field",
             DropReason::WrongType => "wrong_type",
             DropReason::EmptyText => "empty_text",
+            DropReason::DuplicateId => "duplicate_id",
             DropReason::RecordTooLarge => "record_too_large",
             DropReason::Withdrawn => "withdrawn",
             DropReason::LicenceExcluded => "licence_excluded",

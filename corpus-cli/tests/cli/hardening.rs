@@ -689,3 +689,48 @@ fn issue_15_command_line_ids_do_not_depend_on_where_the_files_are() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("same file name"), "{}", stderr(&o));
 }
+
+#[test]
+fn issue_15_repeated_ids_are_dropped_with_a_reason_the_first_kept() {
+    for dedup in ["true", "false"] {
+        let dir = Dir::new();
+        dir.contribution("c", &["*.jsonl"], "id_field = \"id\"\n");
+        // 40 records under 8 ids, in two files that share ids 3 and 4; texts all different.
+        let lines = |file: usize| -> String {
+            (0..20)
+                .map(|i| {
+                    let text = format!("第 {i} 條\\n本法依憲法制定之，{}。", varied(&format!("{file}-{i}"), 30));
+                    format!("{{\"id\":\"id-{}\",\"text\":\"{text}\"}}\n", i % 5 + 3 * file)
+                })
+                .collect()
+        };
+        dir.write("contributions/c/a.jsonl", lines(0));
+        dir.write("contributions/c/b.jsonl", lines(1));
+        let config = dir.pipeline(&format!("[dedup]\nenabled = {dedup}\n"));
+        let o = run(&["run", path(&config)]);
+        assert_exit(&o, 0);
+        let rows = ledger(&dir.join("out"));
+        let kept: Vec<&Row> = rows.iter().filter(|r| r.decision == "kept").collect();
+        let distinct: std::collections::BTreeSet<&str> = kept.iter().map(|r| r.doc_id.as_str()).collect();
+        assert_eq!((kept.len(), distinct.len()), (8, 8), "dedup {dedup}: one document per id");
+        // The first of each id in file order is the one kept: a.jsonl lines 1–5, b.jsonl 3–5.
+        let mut places: Vec<(String, u64)> =
+            kept.iter().map(|r| (r.file.clone().unwrap_or_default(), r.line.unwrap_or(0))).collect();
+        places.sort();
+        let want: Vec<(String, u64)> = [("a.jsonl", 1..=5), ("b.jsonl", 3..=5)]
+            .into_iter()
+            .flat_map(|(f, l)| l.map(move |l| (f.to_string(), l)))
+            .collect();
+        assert_eq!(places, want, "dedup {dedup}");
+        let repeats = dropped(&rows, "duplicate_id");
+        assert_eq!(repeats.len(), 32, "dedup {dedup}");
+        let across =
+            repeats.iter().find(|r| r.file.as_deref() == Some("b.jsonl") && r.line == Some(1)).expect("a repeat");
+        assert_eq!((across.doc_id.as_str(), across.stage.as_str()), ("c/id-3", "ingest"));
+        assert_eq!(across.detail.as_deref(), Some("the record at c/a.jsonl:4 has the same id and is kept"));
+        assert!(stdout(&o).contains("ingest/duplicate_id"), "{}", stdout(&o));
+        let shard_ids: Vec<String> = docs_under(&dir.join("out"), "public").into_iter().map(|d| d.0).collect();
+        assert_eq!(shard_ids.len(), 8);
+        assert_exit(&run(&["inspect", "-q", path(&dir.join("out"))]), 0);
+    }
+}

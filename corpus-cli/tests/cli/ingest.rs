@@ -63,9 +63,9 @@ fn truncated_gzip_and_zstd_keep_what_came_before() {
     let dir = Dir::new();
     dir.contribution("c", &["data/*"], "id_field = \"id\"\n");
     // Large enough for many zstd blocks: a truncated block loses only what it holds.
-    let lines = jsonl("z", 20_000);
-    let gz = gzip(lines.as_bytes());
-    let zs = zstd(lines.as_bytes());
+    // Two sets of ids: one id in both files would be a repeated id (`duplicate_id`).
+    let gz = gzip(jsonl("g", 20_000).as_bytes());
+    let zs = zstd(jsonl("z", 20_000).as_bytes());
     dir.write("contributions/c/data/a.jsonl.gz", &gz[..gz.len() * 2 / 3]);
     dir.write("contributions/c/data/b.jsonl.zst", &zs[..zs.len() * 2 / 3]);
     let rows = run_ok(&dir);

@@ -220,6 +220,9 @@ fn clusters_schema() -> Arc<Schema> {
 /// Inputs of phase 3.
 #[derive(Debug)]
 pub struct ClusterInput<'a> {
+    /// Per source: documents already dropped for another reason (a repeated id), by signing
+    /// ordinal, sorted: no cluster keeps them, and they are dropped with the clusters' drops.
+    pub excluded: &'a [Vec<(u32, Dropped)>],
     /// Documents per source (input task), in source order.
     pub docs: &'a [u32],
     /// Documents of the previous index.
@@ -272,6 +275,11 @@ pub fn cluster(input: &ClusterInput<'_>) -> Result<(Decisions, FileInfo)> {
         let source = offsets.partition_point(|&o| o <= d) - 1;
         doc_ref(source as u32, (d - offsets[source]) as u32)
     };
+    let is_excluded = |r: u64| {
+        let (source, ordinal) = split_ref(r);
+        source != PREVIOUS
+            && input.excluded.get(source as usize).is_some_and(|e| e.binary_search_by_key(&ordinal, |x| x.0).is_ok())
+    };
     let mut uf = UnionFind::new(n as usize);
     let mut touched = vec![0u64; (n as usize).div_ceil(64)];
     for path in input.edges {
@@ -310,11 +318,17 @@ pub fn cluster(input: &ClusterInput<'_>) -> Result<(Decisions, FileInfo)> {
         let mut docs = Vec::with_capacity(group.len());
         for &(_, d) in group {
             let r = sparse(d);
+            if is_excluded(r) {
+                continue;
+            }
             let meta = input.store.meta(r)?;
             let label = input.store.label(r, &meta)?;
             let previous = split_ref(r).0 == PREVIOUS;
             let withdrawn = meta.flags & WITHDRAWN != 0 || (previous && input.withdrawn_ids.contains(&label.id));
             docs.push((Rank::of(&meta, previous, withdrawn, d), r, meta, label, previous, withdrawn));
+        }
+        if docs.len() < 2 {
+            continue;
         }
         docs.sort_by_key(|d| d.0);
         let withdrawn_of = docs.iter().find(|d| d.5).map(|d| d.3.id.clone());
@@ -351,6 +365,19 @@ pub fn cluster(input: &ClusterInput<'_>) -> Result<(Decisions, FileInfo)> {
     }
     if rows.len > 0 {
         sink.write(&rows.finish()?)?;
+    }
+    // What was dropped before clustering goes with the clusters' drops (out of the index too).
+    for (source, excluded) in input.excluded.iter().enumerate() {
+        for (ordinal, dropped) in excluded {
+            let (Some(drops), Some(ordinals)) =
+                (decisions.drops.get_mut(source), decisions.dropped_ordinals.get_mut(source))
+            else {
+                return Err(Error::Internal(format!("a repeated id in source {source}, which does not exist")));
+            };
+            *decisions.totals.dropped.entry(dropped.reason.code().to_string()).or_default() += 1;
+            drops.push(dropped.clone());
+            ordinals.push(*ordinal);
+        }
     }
     decisions.dropped_ordinals.iter_mut().for_each(|o| o.sort_unstable());
     Ok((decisions, sink.finish()?))

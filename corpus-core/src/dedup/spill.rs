@@ -262,6 +262,11 @@ impl SigWriter {
         Ok(())
     }
 
+    /// Documents signed so far: the ordinal the next one gets.
+    pub fn docs(&self) -> u32 {
+        self.signed.docs
+    }
+
     /// Spills what is buffered and closes the files.
     pub fn finish(mut self) -> Result<Signed> {
         if self.buffered > 0 {

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::executor::{Part, TaskResult, Totals};
+use super::ids::IdDrop;
 use super::plan::Plan;
 use super::reporter::{Phase, Reporter};
 use super::workdir::{json, marked, task_name, write_work};
@@ -126,6 +127,7 @@ impl DedupRun {
         tasks_dir: &Path,
         work: &Path,
         results: &mut [TaskResult],
+        id_drops: &[Vec<IdDrop>],
         reporter: &dyn Reporter,
     ) -> Result<DedupSummary> {
         let dir = work.join("dedup");
@@ -179,7 +181,10 @@ impl DedupRun {
                 HashSet::new()
             };
             let docs: Vec<u32> = signed.iter().map(|s| s.docs).collect();
+            let excluded: Vec<Vec<(u32, Dropped)>> =
+                id_drops.iter().map(|drops| drops.iter().map(|d| (d.ordinal, d.dropped.clone())).collect()).collect();
             let input = ClusterInput {
+                excluded: &excluded,
                 docs: &docs,
                 previous: self.previous.as_ref().map_or(0, Previous::documents),
                 edges: &edges,
@@ -271,6 +276,34 @@ impl DedupRun {
     }
 }
 
+/// Without dedup: the tasks that hold documents of a repeated id, filtered as dedup filters
+/// (each resumable from its `filtered.json`).
+pub(super) fn filter_id_drops(
+    plan: &Plan,
+    tasks_dir: &Path,
+    results: &mut [TaskResult],
+    id_drops: &[Vec<IdDrop>],
+) -> Result<()> {
+    let filtered: Vec<(usize, TaskResult)> = (0..results.len())
+        .into_par_iter()
+        .filter(|&i| !id_drops[i].is_empty())
+        .map(|i| {
+            let task_dir = tasks_dir.join(task_name(i));
+            let drops: Vec<Dropped> = id_drops[i].iter().map(|d| d.dropped.clone()).collect();
+            let outputs = |r: &TaskResult| -> Vec<PathBuf> {
+                r.parts.iter().map(|p| task_dir.join(&p.file.path)).chain([task_dir.join(&r.ledger.path)]).collect()
+            };
+            let result =
+                marked(&task_dir.join("filtered.json"), outputs, || filter_task(plan, &task_dir, &results[i], &drops))?;
+            Ok((i, result))
+        })
+        .collect::<Result<_>>()?;
+    for (i, r) in filtered {
+        results[i] = r;
+    }
+    Ok(())
+}
+
 /// Rewrites a task's parts without its dropped documents, and its ledger with them dropped.
 fn filter_task(plan: &Plan, task_dir: &Path, result: &TaskResult, drops: &[Dropped]) -> Result<TaskResult> {
     let key = |file: &str, line: Option<u64>, row: Option<u64>| (file.to_string(), line, row);
@@ -353,11 +386,19 @@ fn filter_task(plan: &Plan, task_dir: &Path, result: &TaskResult, drops: &[Dropp
             row.detail = Some(match d.reason {
                 crate::stage::DropReason::WithdrawnDuplicate => format!("near-duplicate of withdrawn {}", d.of),
                 crate::stage::DropReason::PreviouslyReleased => format!("duplicate of {} (previous release)", d.of),
+                crate::stage::DropReason::DuplicateId => format!("the record at {} has the same id and is kept", d.of),
                 _ => format!("duplicate of {}", d.of),
             });
-            row.duplicate_of = Some(d.of.clone());
+            row.stage = if d.reason == crate::stage::DropReason::DuplicateId {
+                "ingest".to_string()
+            } else {
+                row.stage.clone()
+            };
+            // The kept document it repeats: for a repeated id, the same doc id.
+            row.duplicate_of =
+                Some(if d.reason == crate::stage::DropReason::DuplicateId { row.doc_id.clone() } else { d.of.clone() });
             row.tier = None;
-            let k = format!("dedup/{}", d.reason.code());
+            let k = format!("{}/{}", row.stage, d.reason.code());
             if !examples.iter().any(|(e, _)| *e == k) {
                 examples.push((k, row.describe()));
             }
@@ -375,6 +416,7 @@ fn filter_task(plan: &Plan, task_dir: &Path, result: &TaskResult, drops: &[Dropp
         pii: totals.pii,
         text: totals.text,
         dedup: result.dedup,
+        ids: result.ids,
         files: Vec::new(),
     })
 }

@@ -140,6 +140,9 @@ pub(super) struct TaskResult {
     /// What the task signed for dedup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) dedup: Option<Signed>,
+    /// The sorted runs of the ids of its kept documents, when its contribution has an id field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) ids: Option<super::ids::IdRuns>,
     /// Seals of every file of the task's directory (phase 1's; empty in `filtered.json`, whose
     /// marker seals its own files).
     #[serde(default)]
@@ -244,9 +247,16 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
             .map_err(|e| Error::Internal(format!("{}: unreadable task marker: {e}", path.display())))?;
         results.push(result);
     }
+    // Repeated ids: found over every task, then dropped with dedup's drops or filtered here.
+    let id_runs: Vec<_> = results.iter().map(|r| r.ids).collect();
+    let id_drops =
+        marked(&work.join("ids.json"), |_| Vec::new(), || super::ids::repeats(&plan.tasks, &id_runs, &tasks_dir))?;
     let dedup_summary = match &dedup {
-        Some(d) => Some(d.run(plan, &tasks_dir, &work, &mut results, reporter)?),
-        None => None,
+        Some(d) => Some(d.run(plan, &tasks_dir, &work, &mut results, &id_drops, reporter)?),
+        None => {
+            super::dedup::filter_id_drops(plan, &tasks_dir, &mut results, &id_drops)?;
+            None
+        }
     };
     let sharded = super::shard::run(plan, &gate, &results, &tasks_dir, &work, reporter)?;
     tracing::debug!(files = sharded.shards.len(), "Shards written.");
@@ -410,6 +420,7 @@ impl TaskContext<'_> {
         let mut examples = Vec::new();
         let mut totals = Totals::default();
         let mut signer = self.dedup.map(|d| d.writer(&tmp_dir, index)).transpose()?;
+        let mut ids = super::ids::IdWriter::for_task(task, &tmp_dir);
         let mut parts: Vec<PartWriter> = Vec::new();
         let last_stage = self.stages.last().map_or("ingest", |s| s.name());
         tracing::debug!(task = index, what = %task.describe(), "Task started.");
@@ -437,6 +448,21 @@ impl TaskContext<'_> {
                 }
             })?;
             let kept = self.gated(kept)?;
+            // The kept documents' signing ordinals start here (withdrawn ones follow them).
+            let first_ordinal = signer.as_ref().map(SigWriter::docs);
+            if let Some(ids) = &mut ids {
+                let (doc_ids, files, lines, rows) =
+                    (kept.doc_ids(), kept.origin_files(), kept.origin_lines(), kept.origin_rows());
+                for i in 0..kept.num_rows() {
+                    ids.add(
+                        doc_ids.value(i),
+                        files.value(i),
+                        lines.is_valid(i).then(|| lines.value(i)),
+                        rows.is_valid(i).then(|| rows.value(i)),
+                        first_ordinal.map(|o| o + i as u32),
+                    )?;
+                }
+            }
             if let Some(signer) = &mut signer {
                 // A withdrawn document is signed as the stages after the licence stage would
                 // have left it (normalized, converted, redacted), so it meets its copies.
@@ -490,6 +516,7 @@ impl TaskContext<'_> {
             pii: totals.pii,
             text: totals.text,
             dedup: signer.map(SigWriter::finish).transpose()?,
+            ids: ids.map(super::ids::IdWriter::finish).transpose()?,
             files: Vec::new(),
         };
         let result = TaskResult { files: workdir::seal_dir(&tmp_dir)?, ..result };

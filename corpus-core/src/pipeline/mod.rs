@@ -4,6 +4,7 @@ pub mod config;
 mod dedup;
 pub mod executor;
 mod gate;
+mod ids;
 pub mod plan;
 pub mod reporter;
 mod shard;
