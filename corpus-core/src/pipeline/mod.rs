@@ -8,6 +8,8 @@ mod ids;
 pub mod plan;
 pub mod reporter;
 mod shard;
+#[cfg(test)]
+mod tests;
 mod workdir;
 
 use crate::stage::Stage;
