@@ -59,6 +59,10 @@ impl From<ExitStatus> for ExitCode {
 /// document text, say), so only where it happened is printed.
 fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
+        // A decoder of untrusted bytes that panics is caught and recorded as bad data.
+        if corpus_core::untrusted::is_catching() {
+            return;
+        }
         let at = info.location().map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
         errln!("error: internal error{at}; this is a bug in corpus, please report it with the command you ran");
         errln!("hint: the run can be resumed with --resume once the bug is fixed; no document text is shown here");

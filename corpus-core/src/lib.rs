@@ -55,4 +55,5 @@ pub mod quality;
 pub mod shard;
 pub mod stage;
 pub mod tokenize;
+pub mod untrusted;
 pub mod validate;

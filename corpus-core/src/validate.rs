@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use arrow_array::Array as _;
 use serde::Serialize;
 
 use crate::error::Location;
@@ -141,6 +142,12 @@ fn hint_for(reason: DropReason, text_field: &str) -> Option<String> {
         }
         DropReason::NoMatchingFiles => "check the glob and the file names (globs are relative to this directory)",
         DropReason::UnreadableFile => "check that the file exists and can be read",
+        DropReason::NotARegularFile => "list only ordinary files: not a pipe, a socket or a device",
+        DropReason::DuplicateFileName => "rename the files so that their names are UTF-8 (e.g. not Big5) and distinct",
+        DropReason::NestedContribution => {
+            "this subdirectory is a contribution of its own; submit it separately, or remove its contribution.toml to make it part of this one"
+        }
+        DropReason::DatasetDirectory => "remove corpus's output directory from the contribution before submitting",
         _ => return None,
     };
     Some(hint.to_string())
@@ -251,9 +258,35 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
         rule: decision.rule.clone(),
         because: decision.because.clone(),
     });
-    // The files: paths, then every record, read as a run would.
-    let tasks =
-        ingest::plan_tasks(Opened::Valid(contribution.clone(), ingest::paths::resolve(dir, &m.id, &m.files)), cfg);
+    // The files: paths, then every record, read as a run would. File names that hold personal
+    // data are shown with it replaced (this report may be shared), and get a warning.
+    let mut resolved = ingest::paths::resolve(dir, &m.id, &m.files);
+    let guard = crate::pii::ids::IdGuard::placeholders(&crate::pii::PiiConfig::default().placeholder, true);
+    for f in &resolved.files {
+        let kinds = guard.kinds(&f.rel);
+        if let Some(kind) = kinds.first() {
+            report.findings.push(Finding {
+                severity: Severity::Warning,
+                code: "pii_in_name".into(),
+                file: Some(guard.path(&m.id, &f.rel).into_owned()),
+                line: None,
+                row: None,
+                field: None,
+                message: format!(
+                    "the file name holds personal data ({}); the corpus replaces it with a pseudonym",
+                    kind.name()
+                ),
+                hint: Some(
+                    "rename the file so that its name holds no ID number, phone number or e-mail address".into(),
+                ),
+            });
+        }
+    }
+    ingest::guard_resolved(&mut resolved, &m.id, &guard);
+    let tasks = ingest::plan_tasks(Opened::Valid(contribution.clone(), resolved), cfg);
+    // Ids seen so far (with id_field): a repeated id is dropped by the pipeline.
+    let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut repeated: Vec<(String, String)> = Vec::new();
     let (mut simplified, mut traditional) = (0u64, 0u64);
     // Index of each file's summary: a contribution may hold thousands of .txt files.
     let mut file_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -266,7 +299,12 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
                     // A `files` entry: the place to fix is its line in contribution.toml.
                     let location = Location::file(MANIFEST_FILE).with_line(row.line.unwrap_or(0)).with_field("files");
                     let message = row.detail.clone().unwrap_or_else(|| reason.code().to_string());
-                    report.findings.push(error(reason.code(), location, message, hint_for(reason, &m.text_field)));
+                    let mut finding = error(reason.code(), location, message, hint_for(reason, &m.text_field));
+                    // Where the globs stopped is worth knowing, not an error of this contribution.
+                    if matches!(reason, DropReason::NestedContribution | DropReason::DatasetDirectory) {
+                        finding.severity = Severity::Warning;
+                    }
+                    report.findings.push(finding);
                     continue;
                 }
                 let file = row.file.clone().unwrap_or_default();
@@ -288,6 +326,21 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
             let batch = &chunk.batch;
             for i in 0..batch.num_rows() {
                 let file = batch.origin_files().value(i);
+                if m.id_field.is_some() {
+                    let lines = batch.origin_lines();
+                    let rows = batch.origin_rows();
+                    let at = match (lines.is_valid(i), rows.is_valid(i)) {
+                        (true, _) => format!("{file}:{}", lines.value(i)),
+                        (_, true) => format!("{file}#{}", rows.value(i)),
+                        _ => file.to_string(),
+                    };
+                    match ids.get(batch.doc_ids().value(i)) {
+                        Some(first) => repeated.push((at, first.clone())),
+                        None => {
+                            ids.insert(batch.doc_ids().value(i).to_string(), at);
+                        }
+                    }
+                }
                 let at = match file_index.get(file) {
                     Some(&at) => at,
                     None => {
@@ -310,6 +363,25 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
         if let Err(e) = ingest::read_task(task, cfg, &mut sink) {
             report.findings.push(error("unreadable_file", Location::default(), e.to_string(), None));
         }
+    }
+    if let Some((at, first)) = repeated.first() {
+        report.findings.push(Finding {
+            severity: Severity::Error,
+            code: "duplicate_id".into(),
+            file: at.split(':').next().map(str::to_string),
+            line: at.split(':').nth(1).and_then(|l| l.parse().ok()),
+            row: None,
+            field: m.id_field.clone(),
+            message: format!(
+                "{} record{} repeat an id of an earlier record (the first at {at} repeats the one at {first}); the pipeline keeps only the first of each id",
+                repeated.len(),
+                if repeated.len() == 1 { "" } else { "s" }
+            ),
+            hint: Some(format!(
+                "give every record its own `{}` value, or remove `id_field` from contribution.toml to number records by line",
+                m.id_field.as_deref().unwrap_or("id")
+            )),
+        });
     }
     if simplified + traditional > 0 {
         let share = traditional as f64 / (simplified + traditional) as f64;

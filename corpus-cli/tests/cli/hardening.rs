@@ -734,3 +734,26 @@ fn issue_15_repeated_ids_are_dropped_with_a_reason_the_first_kept() {
         assert_exit(&run(&["inspect", "-q", path(&dir.join("out"))]), 0);
     }
 }
+
+/// Found by `fuzz/` (target `parquet`): parquet-rs 59 panics on a page whose bit width is
+/// impossible and on a footer whose embedded Arrow schema is not a flatbuffer. A run records
+/// them as corrupt files; redact refuses them; neither crashes or says "internal error".
+#[test]
+fn issue_15_parquet_that_makes_the_decoder_panic_is_a_corrupt_file_not_a_crash() {
+    let dir = Dir::new();
+    dir.contribution("c", &["*.parquet"], "");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/parquet");
+    for name in ["panics-bit-width.parquet", "panics-arrow-schema.parquet"] {
+        std::fs::copy(fixtures.join(name), dir.join(&format!("contributions/c/{name}"))).expect("copy");
+        let o = run(&["redact", "-i", path(&fixtures.join(name)), "-o", path(&dir.join("r.jsonl"))]);
+        assert_exit(&o, 1);
+        assert!(stderr(&o).contains("malformed") && !stderr(&o).contains("internal error"), "{name}: {}", stderr(&o));
+    }
+    let o = run(&["run", path(&dir.pipeline(""))]);
+    assert_exit(&o, 0);
+    assert!(!stderr(&o).contains("internal error") && !stderr(&o).contains("panicked"), "{}", stderr(&o));
+    let rows = ledger(&dir.join("out"));
+    let files: std::collections::BTreeSet<_> =
+        dropped(&rows, "corrupt_parquet").iter().filter_map(|r| r.file.clone()).collect();
+    assert_eq!(files.len(), 2, "{rows:#?}");
+}

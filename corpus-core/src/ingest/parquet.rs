@@ -49,7 +49,9 @@ pub fn plan_row_groups(file: &DataFile, task_bytes: u64) -> Vec<RowGroupRange> {
     let unreadable =
         || vec![RowGroupRange { view: None, row_groups: None, first_row: 0, rows: None, bytes: file.size }];
     let Ok(f) = crate::files::open_regular(&file.abs) else { return unreadable() };
-    match ParquetRecordBatchReaderBuilder::try_new(f) {
+    let opened = crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(f));
+    let Ok(opened) = opened else { return unreadable() };
+    match opened {
         Ok(builder) => plan_groups(builder.metadata().row_groups(), None, 0, task_bytes),
         Err(e) if super::parquet_views::too_many_row_groups(&e) => {
             let Ok(views) = super::parquet_views::views(&file.abs, super::parquet_views::MAX_ROW_GROUPS) else {
@@ -58,7 +60,9 @@ pub fn plan_row_groups(file: &DataFile, task_bytes: u64) -> Vec<RowGroupRange> {
             let mut out = Vec::new();
             let mut first_row = 0;
             for (k, view) in views.into_iter().enumerate() {
-                let Ok(builder) = ParquetRecordBatchReaderBuilder::try_new(view) else { return unreadable() };
+                let Ok(Ok(builder)) = crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(view)) else {
+                    return unreadable();
+                };
                 let ranges = plan_groups(builder.metadata().row_groups(), Some(k), first_row, task_bytes);
                 first_row += ranges.iter().map(|r| r.rows.unwrap_or(0)).sum::<u64>();
                 out.extend(ranges);
@@ -151,8 +155,9 @@ pub(crate) fn read(
         Ok(f) => f,
     };
     match range.view {
-        None => match ParquetRecordBatchReaderBuilder::try_new(opened) {
-            Ok(b) => read_from(c, file, range, b, cfg, out),
+        None => match crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(opened)) {
+            Ok(Ok(b)) => read_from(c, file, range, b, cfg, out),
+            Ok(Err(e)) => refuse(out, DropReason::CorruptParquet, format!("cannot read the Parquet footer: {e}")),
             Err(e) => refuse(out, DropReason::CorruptParquet, format!("cannot read the Parquet footer: {e}")),
         },
         Some(k) => {
@@ -162,8 +167,9 @@ pub(crate) fn read(
             let Some(view) = view else {
                 return refuse(out, DropReason::CorruptParquet, "cannot read the Parquet footer again".to_string());
             };
-            match ParquetRecordBatchReaderBuilder::try_new(view) {
-                Ok(b) => read_from(c, file, range, b, cfg, out),
+            match crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(view)) {
+                Ok(Ok(b)) => read_from(c, file, range, b, cfg, out),
+                Ok(Err(e)) => refuse(out, DropReason::CorruptParquet, format!("cannot read the Parquet footer: {e}")),
                 Err(e) => refuse(out, DropReason::CorruptParquet, format!("cannot read the Parquet footer: {e}")),
             }
         }
@@ -254,7 +260,9 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
     if let Some(rg) = &range.row_groups {
         builder = builder.with_row_groups(rg.clone().collect());
     }
-    let reader = match builder.build() {
+    let reader = match crate::untrusted::catch(|| builder.build())
+        .unwrap_or_else(|e| Err(parquet::errors::ParquetError::General(e.to_string())))
+    {
         Ok(r) => r,
         Err(e) => {
             return refuse_rest(out, first_row, DropReason::CorruptParquet, None, format!("cannot decode: {e}"));
@@ -264,7 +272,16 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
     let per_row = if rows.unwrap_or(0) > 0 { file.size as f64 / rows.unwrap_or(1) as f64 } else { 0.0 };
     let max = cfg.max_record_bytes();
     let mut row = first_row;
-    for batch in reader {
+    let mut reader = reader;
+    loop {
+        // A malformed page can make the decoder panic: that is a corrupt file, not a crash.
+        let batch = match crate::untrusted::catch(|| reader.next()) {
+            Ok(None) => break,
+            Ok(Some(batch)) => batch,
+            Err(e) => Err(arrow_schema::ArrowError::ExternalError(Box::new(parquet::errors::ParquetError::General(
+                e.to_string(),
+            )))),
+        };
         let batch: RecordBatch = match batch {
             Ok(b) => b,
             Err(e) => {

@@ -86,10 +86,11 @@ fn read_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
 }
 
 impl ChunkReader for View {
-    type T = ViewRead;
+    // Buffered, as parquet's own `File` reader is: page headers are read a byte at a time.
+    type T = std::io::BufReader<ViewRead>;
 
-    fn get_read(&self, start: u64) -> PqResult<ViewRead> {
-        Ok(ViewRead { view: self.clone(), pos: start })
+    fn get_read(&self, start: u64) -> PqResult<Self::T> {
+        Ok(std::io::BufReader::with_capacity(1 << 16, ViewRead { view: self.clone(), pos: start }))
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> PqResult<Bytes> {

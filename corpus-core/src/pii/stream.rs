@@ -104,7 +104,9 @@ pub fn redact_file(
         report.rows = true;
         let mut ctx = ParquetRedact { input, text_field, detectors: &detectors, cfg, row: 0 };
         let opened = crate::files::open_regular(input).at(input)?;
-        let result = match ParquetRecordBatchReaderBuilder::try_new(opened) {
+        let opened = crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(opened))
+            .map_err(|e| Error::parquet(input, parquet::errors::ParquetError::General(e.to_string())))?;
+        let result = match opened {
             Ok(builder) => ctx.redact(builder, &mut out, &mut report, &write),
             // More than 32,767 row groups: read view by view.
             Err(e) if crate::ingest::parquet_views::too_many_row_groups(&e) => {
@@ -217,8 +219,12 @@ impl ParquetRedact<'_> {
                 message: format!("{message}; nothing was written"),
             });
         }
-        let reader = builder.build().at(input)?;
-        for batch in reader {
+        let mut reader = builder.build().at(input)?;
+        loop {
+            // A malformed page can make the decoder panic: an error here, never a crash.
+            let next = crate::untrusted::catch(|| reader.next())
+                .map_err(|e| Error::parquet(input, parquet::errors::ParquetError::General(e.to_string())))?;
+            let Some(batch) = next else { break };
             let batch = batch.map_err(|e| Error::parquet(input, e.into()))?;
             let mut buf = Vec::new();
             let mut json = arrow_json::LineDelimitedWriter::new(&mut buf);

@@ -117,7 +117,7 @@ fn shard_docs(dir: &Path) -> Result<Vec<(String, String)>> {
         return Ok(out);
     }
     for entry in walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()) {
-        if !entry.path().extension().is_some_and(|e| e == "parquet") {
+        if entry.path().extension().is_none_or(|e| e != "parquet") {
             continue;
         }
         let file = std::fs::File::open(entry.path()).map_err(|e| Error::io(entry.path(), e))?;

@@ -65,12 +65,14 @@ fn read(
 ) -> Result<(), String> {
     let path = dataset.join(rel);
     let file = crate::files::open_regular(&path).map_err(|e| format!("unreadable: {e}"))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format!("not readable Parquet: {e}"))?;
+    let builder = crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(file))
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("not readable Parquet: {e}"))?;
     let present: Vec<&str> =
         columns.iter().copied().filter(|c| builder.schema().fields().iter().any(|f| f.name() == c)).collect();
     let mask = ProjectionMask::columns(builder.parquet_schema(), present.iter().copied());
-    let reader = builder.with_projection(mask).build().map_err(|e| format!("not readable Parquet: {e}"))?;
-    for batch in reader {
+    let mut reader = builder.with_projection(mask).build().map_err(|e| format!("not readable Parquet: {e}"))?;
+    while let Some(batch) = crate::untrusted::catch(|| reader.next()).map_err(|e| e.to_string())? {
         each(&batch.map_err(|e| format!("cannot decode: {e}"))?)?;
     }
     Ok(())

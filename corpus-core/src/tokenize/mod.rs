@@ -702,7 +702,10 @@ pub fn read_texts(inputs: &[std::path::PathBuf], text_field: &str, max_bytes: u6
                 let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [index]);
                 let reader =
                     builder.with_projection(mask).build().map_err(|e| Error::io(file, std::io::Error::other(e)))?;
-                for batch in reader {
+                let mut reader = reader;
+                while let Some(batch) = crate::untrusted::catch(|| reader.next())
+                    .map_err(|e| Error::io(file, std::io::Error::other(e.to_string())))?
+                {
                     let batch = batch?;
                     for t in batch.column(0).as_string::<i32>().iter().flatten() {
                         if !keep(t.to_string(), &mut texts) {
