@@ -83,6 +83,10 @@ def load_pyarrow(files, ctx, where, problems):
                     problems.add(shard, f"no `{c}` column although the manifest has a tokenizer")
             cols = [c for c in ("input_ids", "n_tokens") if c in schema.names]
         if packed:
+            # Documents wholly in a dropped tail are in no row; the entry names them.
+            doc_ids.update(entry.get("documents_dropped", []))
+            if ctx.get("tail") == "pad":
+                cols += ["attention_mask"] if "attention_mask" in schema.names else []
             for c in ("doc_ids", "doc_starts"):
                 if c not in schema.names:
                     problems.add(shard, f"no `{c}` column although the manifest has packing")
@@ -100,7 +104,15 @@ def load_pyarrow(files, ctx, where, problems):
                 if ids is not None:
                     lens = pc.list_value_length(ids)
                     list_tokens += pc.sum(lens.cast("uint64")).as_py() or 0
-                    if n is not None and not _all(pc.equal(lens, n.cast(lens.type))):
+                    if n is not None and ctx.get("tail") == "pad":
+                        # Padded rows: n_tokens counts the real tokens, the mask marks them.
+                        if not _all(pc.less_equal(n.cast(lens.type), lens)):
+                            problems.add(shard, "n_tokens > len(input_ids) on some rows")
+                        if "attention_mask" in batch.schema.names:
+                            mask = pc.list_flatten(batch.column("attention_mask")).cast("uint64")
+                            if (pc.sum(mask).as_py() or 0) != (pc.sum(n.cast("uint64")).as_py() or 0):
+                                problems.add(shard, "attention_mask does not mark n_tokens tokens")
+                    elif n is not None and not _all(pc.equal(lens, n.cast(lens.type))):
                         problems.add(shard, "n_tokens != len(input_ids) on some rows")
                     top = pc.max(pc.list_flatten(ids)).as_py()
                     if top is not None and tok.get("vocab_size") and top >= tok["vocab_size"]:
@@ -110,6 +122,11 @@ def load_pyarrow(files, ctx, where, problems):
                         if longest is not None and longest > packed:
                             problems.add(
                                 shard, f"a sequence has {longest} tokens > seq_len {packed}"
+                            )
+                        shortest = pc.min(lens).as_py()
+                        if ctx.get("tail") in ("drop", "pad") and shortest is not None and shortest != packed:
+                            problems.add(
+                                shard, f"a sequence has {shortest} tokens, not seq_len {packed} (tail {ctx['tail']})"
                             )
                 if packed and "doc_ids" in cols and "doc_starts" in cols:
                     _check_packed(batch, shard, problems)
@@ -362,7 +379,11 @@ def main():
     problems = Problems()
     tok = m.get("tokenizer") or None
     packing = m.get("packing") or None
-    ctx = {"tokenizer": tok, "seq_len": packing.get("seq_len") if packing else None}
+    ctx = {
+        "tokenizer": tok,
+        "seq_len": packing.get("seq_len") if packing else None,
+        "tail": packing.get("tail", "keep") if packing else None,
+    }
     id_type = tok.get("id_type") if tok else None
     mode = f"packed seq_len={ctx['seq_len']}" if ctx["seq_len"] else "documents"
     tname = f"{tok.get('name')} ({id_type}, vocab {tok.get('vocab_size')})" if tok else "none"
@@ -387,7 +408,8 @@ def main():
             if tok:
                 problems.expect(tag, "tokens (sum of n_tokens)", got["tokens"], want_tokens)
                 problems.expect(tag, "input_ids value type", got["id_type"], id_type)
-                if "list_tokens" in got:
+                if "list_tokens" in got and ctx.get("tail") != "pad":
+                    # Padded rows hold more ids than tokens; n_tokens and the mask count them.
                     problems.expect(
                         tag, "tokens (sum of len(input_ids))", got["list_tokens"], want_tokens
                     )
