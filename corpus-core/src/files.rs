@@ -93,6 +93,12 @@ pub fn describe_error(e: &io::Error) -> String {
     }
 }
 
+/// Reads a whole regular UTF-8 text file of at most `max` bytes (`InvalidData` if not UTF-8).
+pub fn read_text(path: &Path, max: u64) -> io::Result<String> {
+    String::from_utf8(read_regular(path, max)?)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
 /// Whether `path` (symlinks followed) is a regular file.
 pub fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())

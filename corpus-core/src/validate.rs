@@ -185,15 +185,19 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
         return report;
     }
     // The manifest: every problem, with line and key.
-    let src = match std::fs::read_to_string(dir.join(MANIFEST_FILE)) {
+    let src = match crate::files::read_text(&dir.join(MANIFEST_FILE), ingest::MANIFEST_MAX_BYTES) {
         Ok(src) => src,
         Err(e) => {
             let hint =
                 "create contribution.toml in this directory: the README's \"For contributors\" section has a template"
                     .to_string();
-            let message = match e.kind() {
-                std::io::ErrorKind::NotFound => format!("there is no {MANIFEST_FILE} in this directory"),
-                _ => format!("cannot read {MANIFEST_FILE}: {e}"),
+            let (message, hint) = match e.kind() {
+                std::io::ErrorKind::NotFound => (format!("there is no {MANIFEST_FILE} in this directory"), hint),
+                std::io::ErrorKind::InvalidData => (
+                    format!("{MANIFEST_FILE} is not UTF-8 text (saved as Big5?)"),
+                    "save contribution.toml as UTF-8 (in Notepad: Save As, Encoding: UTF-8)".to_string(),
+                ),
+                _ => (format!("cannot read {MANIFEST_FILE}: {}", crate::files::describe_error(&e)), hint),
             };
             report.findings.push(error("invalid_manifest", Location::file(MANIFEST_FILE), message, Some(hint)));
             return report;

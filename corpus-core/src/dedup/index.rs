@@ -84,7 +84,7 @@ impl Previous {
                 });
             }
         }
-        let bytes = std::fs::read(&path).map_err(|e| {
+        let bytes = crate::files::read_regular(&path, 1 << 20).map_err(|e| {
             config_error(format!("--against needs the LSH index of a finished dataset made with dedup on: {e}"))
         })?;
         let info: IndexInfo =

@@ -88,7 +88,7 @@ impl Licensing {
         let withdrawals = match withdrawals {
             None => Withdrawals::default(),
             Some(path) => {
-                let src = std::fs::read_to_string(path).map_err(|e| {
+                let src = crate::files::read_text(path, 256 << 20).map_err(|e| {
                     Error::config(Location::file(path), format!("cannot read the withdrawal list: {e}"))
                 })?;
                 hash("withdrawals", &src);

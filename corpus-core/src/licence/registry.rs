@@ -220,7 +220,7 @@ pub(crate) fn read_dir_toml(dir: &Path) -> Result<Vec<(String, String)>> {
         let path = entry.at(dir)?.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
         if name.ends_with(".toml") {
-            files.push((name, std::fs::read_to_string(&path).at(&path)?));
+            files.push((name, crate::files::read_text(&path, 1 << 20).at(&path)?));
         }
     }
     files.sort();

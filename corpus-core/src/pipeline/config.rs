@@ -83,7 +83,7 @@ pub struct LoadedConfig {
 impl LoadedConfig {
     /// Reads and parses `path`.
     pub fn load(path: &Path) -> Result<Self> {
-        let src = std::fs::read_to_string(path)
+        let src = crate::files::read_text(path, 16 << 20)
             .map_err(|e| Error::config(Location::file(path), format!("cannot read the pipeline config: {e}")))?;
         Self::parse(path, src)
     }
