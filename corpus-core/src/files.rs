@@ -99,6 +99,26 @@ pub fn read_text(path: &Path, max: u64) -> io::Result<String> {
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
+/// XXH3-128 and length of everything `reader` yields, read in 1 MiB blocks; `progress` is
+/// called with each block's length. How inputs are fingerprinted and work files sealed.
+pub fn xxh3_128(reader: &mut impl Read, progress: &dyn Fn(u64)) -> io::Result<(u128, u64)> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok((hasher.digest128(), bytes)),
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                bytes += n as u64;
+                progress(n as u64);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Whether `path` (symlinks followed) is a regular file.
 pub fn is_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file())

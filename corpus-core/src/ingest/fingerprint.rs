@@ -7,7 +7,6 @@
 //! mtime is still seen.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -71,30 +70,19 @@ pub fn cache_path(output: &Path) -> PathBuf {
 
 /// XXH3-128 of a file's bytes, hex; or `unreadable: …` (the task that reads it records why).
 fn digest(path: &Path, progress: &(dyn Fn(u64) + Sync)) -> String {
-    let Ok(mut file) = crate::files::open_regular(path) else {
-        return "unreadable".to_string();
-    };
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-                progress(n as u64);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return "unreadable".to_string(),
-        }
-    }
-    format!("{:032x}", hasher.digest128())
+    let digest = crate::files::open_regular(path).and_then(|mut f| crate::files::xxh3_128(&mut f, progress));
+    digest.map_or_else(|_| "unreadable".to_string(), |(h, _)| format!("{h:032x}"))
 }
 
 /// The fingerprint of `files`: sha256 over each file's contribution, name, size and content
 /// digest, in order. Digests come from the cache at `cache` when the file's stamp is unchanged;
-/// the cache is rewritten (best effort: a cache that cannot be written only costs time).
+/// the new digests are returned to be cached ([`PendingCache::write`]).
 /// `progress` is called with the bytes hashed.
-pub fn fingerprint(files: &[InputFile], cache: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<String> {
+pub fn fingerprint(
+    files: &[InputFile],
+    cache: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(String, PendingCache)> {
     let old: Cache = std::fs::read(cache)
         .ok()
         .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
@@ -104,9 +92,10 @@ pub fn fingerprint(files: &[InputFile], cache: &Path, progress: &(dyn Fn(u64) + 
     let digests: Vec<(String, Stamp, String)> = files
         .par_iter()
         .map(|f| {
-            // The path's hash, not the path: a file name can hold personal data.
-            let key = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(f.abs.as_os_str().as_encoded_bytes()));
+            // By device and inode, never by path: a file name can hold personal data (a hash
+            // of a path that ends in an ID number could be reversed by trying the IDs).
             let stamp = std::fs::metadata(&f.abs).map(|m| Stamp::of(&m));
+            let key = stamp.as_ref().map_or_else(|_| String::new(), |s| format!("{}:{}", s.device, s.inode));
             let digest = match (&stamp, old.files.get(&key)) {
                 (Ok(now), Some((then, d))) if now == then => {
                     progress(now.bytes);
@@ -140,16 +129,30 @@ pub fn fingerprint(files: &[InputFile], cache: &Path, progress: &(dyn Fn(u64) + 
         format: CACHE_FORMAT.to_string(),
         files: digests
             .into_iter()
-            .filter(|(_, s, d)| s.mtime_ns >= 0 && d != "unreadable")
+            .filter(|(k, s, d)| !k.is_empty() && s.mtime_ns >= 0 && d != "unreadable")
             .map(|(k, s, d)| (k, (s, d)))
             .collect(),
     };
-    if let Ok(bytes) = serde_json::to_vec(&new)
-        && let Err(e) = crate::shard::write_atomic(cache, &bytes)
-    {
-        tracing::debug!(error = %e, "Input digest cache not written.");
+    Ok((fingerprint, PendingCache { path: cache.to_path_buf(), cache: new }))
+}
+
+/// The digests of a fingerprint, to be cached once the output directory is known to be the
+/// run's (the run writes nothing before it has checked that).
+#[derive(Debug)]
+pub struct PendingCache {
+    path: PathBuf,
+    cache: Cache,
+}
+
+impl PendingCache {
+    /// Writes the cache (best effort: a cache that cannot be written only costs time).
+    pub fn write(self) {
+        if let Ok(bytes) = serde_json::to_vec(&self.cache)
+            && let Err(e) = crate::shard::write_atomic(&self.path, &bytes)
+        {
+            tracing::debug!(error = %e, "Input digest cache not written.");
+        }
     }
-    Ok(fingerprint)
 }
 
 #[cfg(test)]
@@ -164,19 +167,25 @@ mod tests {
         let files = vec![InputFile { contribution: "c".into(), rel: "a.jsonl".into(), abs: data.clone(), bytes: 16 }];
         let cache = cache_path(&dir.path().join("out"));
         let none = |_: u64| {};
-        let first = fingerprint(&files, &cache, &none).map_err(std::io::Error::other)?;
-        assert_eq!(first, fingerprint(&files, &cache, &none).map_err(std::io::Error::other)?);
+        let run = |cache: &Path| -> std::io::Result<String> {
+            let (f, pending) = fingerprint(&files, cache, &none).map_err(std::io::Error::other)?;
+            pending.write();
+            Ok(f)
+        };
+        let first = run(&cache)?;
+        assert_eq!(first, run(&cache)?);
+        assert!(!std::fs::read_to_string(&cache)?.contains("a.jsonl"), "the cache names no file");
         // An unchanged file's digest is taken from the cache: a digest planted there is used.
         let planted = std::fs::read_to_string(&cache)?.replace(&digest(&data, &none), &"0".repeat(32));
         std::fs::write(&cache, planted)?;
-        assert_ne!(first, fingerprint(&files, &cache, &none).map_err(std::io::Error::other)?);
+        assert_ne!(first, run(&cache)?);
         std::fs::remove_file(&cache)?;
-        assert_eq!(first, fingerprint(&files, &cache, &none).map_err(std::io::Error::other)?);
+        assert_eq!(first, run(&cache)?);
         // Same size, same mtime: only the content (and the change time) differ.
         let mtime = std::fs::metadata(&data)?.modified()?;
         std::fs::write(&data, "{\"text\":\"二\"}\n")?;
         std::fs::File::options().write(true).open(&data)?.set_modified(mtime)?;
-        let edited = fingerprint(&files, &cache, &none).map_err(std::io::Error::other)?;
+        let edited = run(&cache)?;
         assert_ne!(first, edited);
         Ok(())
     }

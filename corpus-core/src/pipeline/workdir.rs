@@ -16,7 +16,6 @@
 //! that crashes leaves seals that fail, not silently bad work); the published files and the
 //! manifest are.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -66,18 +65,8 @@ impl Seal {
     /// Hashes `path`.
     pub(super) fn of(path: &Path) -> Result<Self> {
         let mut file = std::fs::File::open(path).at(path)?;
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut bytes = 0u64;
-        loop {
-            let n = file.read(&mut buf).at(path)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-            bytes += n as u64;
-        }
-        Ok(Self { bytes, xxh3_128: format!("{:032x}", hasher.digest128()) })
+        let (hash, bytes) = crate::files::xxh3_128(&mut file, &|_| {}).at(path)?;
+        Ok(Self { bytes, xxh3_128: format!("{hash:032x}") })
     }
 
     /// Whether `path` still is what was sealed (a cheap size check first).
