@@ -187,7 +187,30 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
         if is_link {
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&root) && target.is_dir() => continue,
-                Ok(target) if target.starts_with(&root) => {}
+                // A link into a nested contribution or a dataset would read across the boundary.
+                Ok(target) if target.starts_with(&root) => {
+                    let crossed = target
+                        .ancestors()
+                        .skip(1)
+                        .take_while(|a| *a != root.as_path())
+                        .find_map(|a| boundary_kind(a).map(|k| (a.to_path_buf(), k)));
+                    if let Some((dir, kind)) = crossed {
+                        let inside = dir.strip_prefix(&root).map(rel_text).unwrap_or_default();
+                        let (reason, what) = match kind {
+                            BoundaryKind::NestedContribution => {
+                                (DropReason::NestedContribution, "another contribution")
+                            }
+                            BoundaryKind::Dataset => (DropReason::DatasetDirectory, "a dataset written by corpus"),
+                        };
+                        out.rejected.push(reject(
+                            reason,
+                            &rel,
+                            line,
+                            format!("`{rel}` is a symlink into `{inside}/`, which is {what}; it is not read"),
+                        ));
+                        continue;
+                    }
+                }
                 _ => {
                     out.rejected.push(reject(
                         DropReason::PathEscapesContribution,
@@ -357,6 +380,20 @@ mod tests {
         // A pattern that cannot reach them records nothing.
         let r = resolve(dir.path(), "c", &[pat("a.jsonl")]);
         assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_into_a_nested_contribution_is_refused() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        std::fs::create_dir(dir.path().join("inner"))?;
+        std::fs::write(dir.path().join("inner/contribution.toml"), "id = \"inner\"")?;
+        std::fs::write(dir.path().join("inner/secret.jsonl"), "{}")?;
+        std::os::unix::fs::symlink(dir.path().join("inner/secret.jsonl"), dir.path().join("link.jsonl"))?;
+        let r = resolve(dir.path(), "c", &[pat("*.jsonl")]);
+        assert!(r.files.is_empty(), "{:?}", r.files);
+        assert_eq!(r.rejected[0].reason, Some(DropReason::NestedContribution));
         Ok(())
     }
 
