@@ -248,70 +248,125 @@ struct Redacted {
     counts: BTreeMap<&'static str, u64>,
 }
 
+/// Spans of `value` as it would be read under the label `key` (`生日：1995/03/28`): a detector
+/// that needs its keyword before the value finds it when the keyword is the field's name. The
+/// spans found in `value` alone are kept too; overlaps are merged.
+fn labelled_spans(detectors: &Detectors, key: Option<&str>, value: &str) -> Vec<PiiSpan> {
+    let mut spans = detectors.detect(value);
+    if let Some(key) = key.filter(|k| !k.is_empty()) {
+        let offset = key.chars().count() + 1;
+        for span in detectors.detect(&format!("{key}：{value}")) {
+            if span.end > offset {
+                spans.push(PiiSpan { kind: span.kind, start: span.start.max(offset) - offset, end: span.end - offset });
+            }
+        }
+        spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        let mut merged: Vec<PiiSpan> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start < last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        spans = merged;
+    }
+    spans
+}
+
+/// `value` redacted (read under the label `key`, when it has one), when it held personal data;
+/// counts added to `counts`.
+fn redact_value(
+    detectors: &Detectors,
+    placeholder: &str,
+    key: Option<&str>,
+    value: &str,
+    counts: &mut BTreeMap<&'static str, u64>,
+) -> Option<String> {
+    let spans = labelled_spans(detectors, key, value);
+    if spans.is_empty() {
+        return None;
+    }
+    spans.iter().for_each(|span| *counts.entry(span.kind.name()).or_default() += 1);
+    Some(redact(value, &spans, placeholder))
+}
+
+/// Redacts every string of a JSON value in place: object keys, values (each read under its key
+/// as a label, so `{"生日": "1995/03/28"}` is found), array items, and numbers read as digits.
+/// Returns whether anything changed; counts added to `counts`.
+pub fn redact_json(
+    detectors: &Detectors,
+    placeholder: &str,
+    key: Option<&str>,
+    value: &mut serde_json::Value,
+    counts: &mut BTreeMap<&'static str, u64>,
+) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => match redact_value(detectors, placeholder, key, s, counts) {
+            Some(r) => {
+                *s = r;
+                true
+            }
+            None => false,
+        },
+        Value::Number(n) => match redact_value(detectors, placeholder, key, &n.to_string(), counts) {
+            Some(r) => {
+                *value = Value::String(r);
+                true
+            }
+            None => false,
+        },
+        Value::Array(items) => {
+            items.iter_mut().fold(false, |changed, v| redact_json(detectors, placeholder, key, v, counts) | changed)
+        }
+        Value::Object(map) => {
+            let mut changed = false;
+            let entries = std::mem::take(map);
+            for (k, mut v) in entries {
+                changed |= redact_json(detectors, placeholder, Some(&k), &mut v, counts);
+                let k = match redact_value(detectors, placeholder, None, &k, counts) {
+                    Some(safe) => {
+                        changed = true;
+                        safe
+                    }
+                    None => k,
+                };
+                map.insert(k, v);
+            }
+            changed
+        }
+        Value::Null | Value::Bool(_) => false,
+    }
+}
+
 impl PiiStage {
     /// `value` redacted, when it held personal data; counts added to `counts`.
     fn redact_str(&self, value: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
-        let spans = self.detectors.detect(value);
-        if spans.is_empty() {
-            return None;
-        }
-        spans.iter().for_each(|span| *counts.entry(span.kind.name()).or_default() += 1);
-        Some(redact(value, &spans, &self.placeholder))
+        redact_value(&self.detectors, &self.placeholder, None, value, counts)
     }
 
-    /// Every string of a JSON value (object keys too, and numbers read as text) redacted in
-    /// place; whether anything changed.
-    fn redact_json(&self, value: &mut serde_json::Value, counts: &mut BTreeMap<&'static str, u64>) -> bool {
-        use serde_json::Value;
-        match value {
-            Value::String(s) => match self.redact_str(s, counts) {
-                Some(r) => {
-                    *s = r;
-                    true
-                }
-                None => false,
-            },
-            Value::Number(n) => match self.redact_str(&n.to_string(), counts) {
-                Some(r) => {
-                    *value = Value::String(r);
-                    true
-                }
-                None => false,
-            },
-            Value::Array(items) => items.iter_mut().fold(false, |changed, v| self.redact_json(v, counts) | changed),
-            Value::Object(map) => {
-                let mut changed = false;
-                let entries = std::mem::take(map);
-                for (key, mut v) in entries {
-                    changed |= self.redact_json(&mut v, counts);
-                    let key = match self.redact_str(&key, counts) {
-                        Some(k) => {
-                            changed = true;
-                            k
-                        }
-                        None => key,
-                    };
-                    map.insert(key, v);
-                }
-                changed
-            }
-            Value::Null | Value::Bool(_) => false,
-        }
-    }
-
-    /// The `meta` JSON redacted, when it held personal data. The raw JSON is scanned first:
-    /// without a backslash (an escape that could hide a value) and without a hit, it is left
-    /// as it is, unparsed.
+    /// The `meta` JSON redacted, when it held personal data: every string of it (see
+    /// [`redact_json`]). Fails closed: when the raw JSON text shows personal data that the
+    /// structured pass did not find (a value split across strings), the raw text is redacted.
     fn redact_meta(&self, meta: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
-        if !meta.contains('\\') && self.detectors.detect(meta).is_empty() {
-            return None;
-        }
+        let raw = self.detectors.detect(meta);
         let mut value: serde_json::Value = match serde_json::from_str(meta) {
             Ok(v) => v,
             // Not JSON (a Parquet `meta` column holds any string): a plain string.
             Err(_) => return self.redact_str(meta, counts),
         };
-        self.redact_json(&mut value, counts).then(|| value.to_string())
+        let mut found = BTreeMap::new();
+        if redact_json(&self.detectors, &self.placeholder, None, &mut value, &mut found) {
+            found.into_iter().for_each(|(k, v)| *counts.entry(k).or_default() += v);
+            return Some(value.to_string());
+        }
+        if raw.is_empty() {
+            return None;
+        }
+        raw.iter().for_each(|span| *counts.entry(span.kind.name()).or_default() += 1);
+        let redacted = redact(meta, &raw, &self.placeholder);
+        // Still JSON if the spans stayed inside strings; otherwise no meta at all is safer.
+        Some(if serde_json::from_str::<serde_json::Value>(&redacted).is_ok() { redacted } else { "{}".to_string() })
     }
 
     fn redact_document(&self, batch: &DocBatch, i: usize) -> Redacted {

@@ -33,7 +33,8 @@ pub struct RedactReport {
     pub rows: bool,
 }
 
-/// Redacts one record: `text` (or `text_field`) replaced, `pii` added. A record whose text
+/// Redacts one record: `text` (or `text_field`) replaced, `pii` added (the text's spans), and
+/// every other field's strings redacted too. A record whose text
 /// is missing, null or not a string cannot be redacted and is refused (`Err` says why): it is
 /// never written, since the personal data could be anywhere in it.
 fn redact_record(
@@ -59,11 +60,32 @@ fn redact_record(
         }
     };
     let spans = detectors.detect(text);
-    if !spans.is_empty() {
+    let mut changed = !spans.is_empty();
+    if changed {
         let redacted = redact(text, &spans, &cfg.placeholder);
         record.insert(text_field.to_string(), Value::String(redacted));
-        report.redacted += 1;
         counts(&spans).into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
+    }
+    // Every other field too (keys, values read under their keys, nested ones), as the
+    // pipeline's PII stage does with `source`, `url` and `meta`; `pii` lists the text's spans.
+    let mut others = BTreeMap::new();
+    for (key, value) in record.iter_mut().filter(|(k, _)| k.as_str() != text_field) {
+        changed |= super::redact_json(detectors, &cfg.placeholder, Some(key), value, &mut others);
+    }
+    // A field's own name can hold personal data too.
+    let keys: Vec<String> = record.keys().filter(|k| k.as_str() != text_field).cloned().collect();
+    for key in keys {
+        let found = detectors.detect(&key);
+        if !found.is_empty() {
+            counts(&found).into_iter().for_each(|(k, v)| *others.entry(k).or_default() += v);
+            let value = record.remove(&key).unwrap_or(Value::Null);
+            record.insert(redact(&key, &found, &cfg.placeholder), value);
+            changed = true;
+        }
+    }
+    others.into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
+    if changed {
+        report.redacted += 1;
     }
     record.insert("pii".to_string(), serde_json::to_value(&spans).unwrap_or(Value::Array(Vec::new())));
     report.records += 1;
