@@ -96,6 +96,27 @@ impl Tier {
         matches!(self, Tier::Public | Tier::PublicShareAlike)
     }
 
+    /// The tier a record declares of itself (a `tier` column or field of a corpus shard read
+    /// again): a tier name in any case, `private` as restricted, and anything else that is not
+    /// empty as restricted too, since an unknown value must not leave a record public.
+    pub fn declared(s: &str) -> Option<Tier> {
+        let s = s.trim().to_ascii_lowercase();
+        match s.as_str() {
+            "" => None,
+            "private" => Some(Tier::Restricted),
+            other => Some(Tier::parse(other).unwrap_or(Tier::Restricted)),
+        }
+    }
+
+    /// Whether `licence` can name a share-alike shard directory: one licence id (letters,
+    /// digits, `.`, `+`, `-`), never a path (`..`, `/`) or an expression.
+    pub fn is_directory_licence(licence: &str) -> bool {
+        !licence.is_empty()
+            && licence.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && licence.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'))
+            && !licence.contains("..")
+    }
+
     /// The more restrictive of two tiers: restricted over share-alike over public. A
     /// document's tier can only be lowered by another constraint, never raised.
     pub fn most_restrictive(self, other: Tier) -> Tier {

@@ -26,6 +26,9 @@ pub struct Record {
     pub url: Option<String>,
     /// Every other field, as a JSON object with sorted keys; `None` when there is none.
     pub meta: Option<String>,
+    /// The `tier` field, when a string (a corpus shard exported as JSONL): it can only lower
+    /// the record's tier. It stays in `meta` too.
+    pub tier: Option<String>,
 }
 
 /// Why a line is not a document.
@@ -133,7 +136,8 @@ pub fn parse_record(line: &[u8], text_field: &str, id_field: Option<&str>) -> Re
         meta.push_str(raw.get());
     }
     let meta = (!meta.is_empty()).then(|| meta + "}");
-    Ok(Record { id, text, source, url, meta })
+    let tier = string_field(crate::batch::TIER);
+    Ok(Record { id, text, source, url, meta, tier })
 }
 
 fn record_id(raw: &RawValue) -> Option<String> {
@@ -361,7 +365,7 @@ fn emit(number: u64, record: Result<Record, Refusal>, out: &mut Emitter<'_>) -> 
                 meta: record.meta.as_deref(),
                 line: Some(number),
                 row: None,
-                tier: None,
+                tier: out.declared_tier(record.tier.as_deref()),
                 licence: None,
             })
         }

@@ -421,6 +421,9 @@ pub(crate) struct Emitter<'a> {
     contribution_id: &'a str,
     file: &'a str,
     guard: Option<&'a crate::pii::ids::IdGuard>,
+    /// The contribution's own tier, and whether its files are loose (see [`Contribution::loose`]).
+    tier: crate::batch::Tier,
+    loose: bool,
 }
 
 impl<'a> Emitter<'a> {
@@ -442,6 +445,8 @@ impl<'a> Emitter<'a> {
             contribution_id: c.id(),
             file,
             guard: c.guard.as_deref(),
+            tier: m.visibility.tier(),
+            loose: c.loose,
         }
     }
 
@@ -478,6 +483,13 @@ impl<'a> Emitter<'a> {
             self.flush()?;
         }
         Ok(())
+    }
+
+    /// The tier of a record that declares one (`tier` column or field): for loose files that
+    /// tier, for a contribution the more restrictive of it and the contribution's.
+    pub(crate) fn declared_tier(&self, declared: Option<&str>) -> Option<crate::batch::Tier> {
+        let declared = crate::batch::Tier::declared(declared?)?;
+        Some(if self.loose { declared } else { declared.most_restrictive(self.tier) })
     }
 
     /// The default doc id of a record without an id: `<contribution>/<file>:<line>`.

@@ -9,7 +9,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use super::{Contribution, DataFile, Emitter, IngestConfig};
-use crate::batch::{DocumentRef, Tier};
+use crate::batch::DocumentRef;
 use crate::error::Result;
 use crate::stage::DropReason;
 
@@ -120,6 +120,18 @@ fn id_value(col: &ArrayRef, i: usize) -> Option<String> {
 
 fn is_string(t: &DataType) -> bool {
     matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+/// A `tier` value: a string, or a dictionary-encoded one (pandas categoricals).
+fn tier_value(col: &ArrayRef, i: usize) -> Option<String> {
+    if let Some(dict) = col.as_any_dictionary_opt() {
+        if dict.keys().is_null(i) {
+            return None;
+        }
+        let key = *dict.normalized_keys().get(i)?;
+        return str_value(dict.values(), key).map(str::to_string);
+    }
+    str_value(col, i).map(str::to_string)
 }
 
 fn str_value(col: &ArrayRef, i: usize) -> Option<&str> {
@@ -240,7 +252,10 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
     // A corpus shard read again declares each row's tier: it can only lower the
     // contribution's (a restricted shard copied into a public contribution stays restricted),
     // and for loose files it is the only tier there is. Loose files keep their rows' licences.
-    let tier_idx = optional(crate::batch::TIER);
+    let tier_idx = find(crate::batch::TIER).filter(|&i| {
+        let t = schema.field(i).data_type();
+        i != text_idx && (is_string(t) || matches!(t, DataType::Dictionary(_, v) if is_string(v)))
+    });
     let licence_idx = optional(crate::batch::LICENCE).filter(|_| c.loose);
     let mut wanted: Vec<usize> =
         [Some(text_idx), id_idx, source_idx, url_idx, meta_idx, tier_idx, licence_idx].into_iter().flatten().collect();
@@ -250,11 +265,7 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
     let (text_pos, id_pos, source_pos, url_pos, meta_pos) =
         (position(Some(text_idx)), position(id_idx), position(source_idx), position(url_idx), position(meta_idx));
     let (tier_pos, licence_pos) = (position(tier_idx), position(licence_idx));
-    let contribution_tier = m.visibility.tier();
-    let row_tier = |declared: Option<&str>| -> Option<Tier> {
-        let declared = declared.and_then(Tier::parse)?;
-        Some(if c.loose { declared } else { declared.most_restrictive(contribution_tier) })
-    };
+
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
     let mut builder = builder.with_projection(mask).with_batch_size(cfg.batch_rows.get().min(1024));
     if let Some(rg) = &range.row_groups {
@@ -353,7 +364,15 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
                 meta: metas.and_then(|c| str_value(c, i)),
                 line: None,
                 row: Some(r),
-                tier: row_tier(tiers.and_then(|c| str_value(c, i))),
+                tier: out.declared_tier(tiers.and_then(|c| tier_value(c, i)).as_deref()).map(|t| {
+                    // A share-alike row names its shard directory by its licence: one id only.
+                    let licence = licences.and_then(|c| str_value(c, i)).unwrap_or_default();
+                    if t == crate::batch::Tier::PublicShareAlike && !crate::batch::Tier::is_directory_licence(licence) {
+                        crate::batch::Tier::Restricted
+                    } else {
+                        t
+                    }
+                }),
                 licence: licences.and_then(|c| str_value(c, i)),
             })?;
         }

@@ -185,7 +185,7 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     // Inputs by content, so that --resume refuses work planned from inputs edited since.
     let input_total: u64 = plan.inputs.iter().map(|f| f.bytes).sum();
     reporter.started(Phase::Check, input_total, 0);
-    let inputs_fingerprint =
+    let (inputs_fingerprint, digests) =
         crate::ingest::fingerprint::fingerprint(&plan.inputs, &crate::ingest::fingerprint::cache_path(out), &|n| {
             reporter.advance(Phase::Check, n)
         })?;
@@ -219,6 +219,8 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         }
         Resume::Fresh => workdir::clear_for_fresh_run(out, &plan.config.path, &key)?,
     }
+    // The directory is the run's now: the digests can be cached in it.
+    digests.write();
     let tasks_dir = work.join("tasks");
     std::fs::create_dir_all(&tasks_dir).at(&tasks_dir)?;
 
@@ -551,6 +553,9 @@ impl TaskContext<'_> {
                 .ok_or_else(|| Error::Internal(format!("unknown tier `{}` in a document batch", tiers.value(i))))?;
             let licence = (tier == Tier::PublicShareAlike)
                 .then(|| applied.map_or_else(|| kept.licences().value(i), |a| a.value(i)).to_string());
+            if let Some(l) = licence.as_deref().filter(|l| !Tier::is_directory_licence(l)) {
+                return Err(Error::Internal(format!("share-alike licence `{l}` cannot name a shard directory")));
+            }
             keys.push(Partition { tier, licence });
         }
         let mut distinct: Vec<&Partition> = keys.iter().collect();
