@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Params;
 use super::spill::{META_BYTES, Merge, Meta, PREVIOUS, Signed, WITHDRAWN, doc_ref, runs_of, split_ref, write_pair};
-use crate::error::{Error, IoResultExt, Result};
+use crate::error::{Error, IoResultExt, Location, Result};
 use crate::shard::{FileInfo, sha256_file};
 
 /// The index directory in a dataset.
@@ -40,6 +40,10 @@ pub struct Previous {
     pub dir: PathBuf,
     /// Its description.
     pub info: IndexInfo,
+    /// The file names manifest.json lists for it (each checked against its sha256).
+    listed: std::collections::BTreeSet<String>,
+    /// sha256 over the listed names and sha256s: what identifies this index in a run key.
+    fingerprint: String,
 }
 
 impl Previous {
@@ -60,7 +64,29 @@ impl Previous {
                 dataset.display()
             )));
         }
+        // Exactly the files of an index: its four fixed files and band runs, each listed, and
+        // nothing in the directory the manifest does not list (an added band would be used).
+        let names: std::collections::BTreeSet<String> =
+            listed.iter().filter_map(|f| f.path.strip_prefix(&format!("{INDEX_DIR}/")).map(str::to_string)).collect();
+        let integrity = |path: PathBuf, problem: String| Error::Integrity {
+            path,
+            message: format!("{problem}: the previous release's LSH index is damaged; --against cannot use it"),
+        };
+        for fixed in ["index.json", "meta.bin", "mins.bin", "labels.bin"] {
+            if !names.contains(fixed) {
+                return Err(integrity(dir.join(fixed), "is not listed in manifest.json".into()));
+            }
+        }
+        let present = std::fs::read_dir(&dir).at(&dir)?;
+        for entry in present {
+            let name = entry.at(&dir)?.file_name().to_string_lossy().into_owned();
+            if !names.contains(&name) {
+                return Err(integrity(dir.join(&name), "is not listed in manifest.json".into()));
+            }
+        }
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         for file in listed {
+            sha2::Digest::update(&mut hasher, format!("{} {}\n", file.path, file.sha256).as_bytes());
             let p = dataset.join(&file.path);
             let outside = !file.path.starts_with(&format!("{INDEX_DIR}/")) || file.path.contains("..");
             let problem = if outside {
@@ -78,12 +104,10 @@ impl Previous {
                 }
             };
             if let Some(problem) = problem {
-                return Err(Error::Integrity {
-                    path: p,
-                    message: format!("{problem}: the previous release's LSH index is damaged; --against cannot use it"),
-                });
+                return Err(integrity(p, problem));
             }
         }
+        let fingerprint = crate::ingest::hex(&sha2::Digest::finalize(hasher));
         let bytes = crate::files::read_regular(&path, 1 << 20).map_err(|e| {
             config_error(format!("--against needs the LSH index of a finished dataset made with dedup on: {e}"))
         })?;
@@ -104,13 +128,13 @@ impl Previous {
                 info.documents
             )));
         }
-        Ok(Self { dir, info })
+        Ok(Self { dir, info, listed: names, fingerprint })
     }
 
-    /// Its run for `band`.
+    /// Its run for `band`: only a band run manifest.json lists (and so was checked).
     pub fn run(&self, band: usize) -> Option<PathBuf> {
-        let p = self.dir.join(format!("band-{band:03}.bin"));
-        p.exists().then_some(p)
+        let name = format!("band-{band:03}.bin");
+        self.listed.contains(&name).then(|| self.dir.join(name))
     }
 
     /// Documents in it.
@@ -118,9 +142,10 @@ impl Previous {
         self.info.documents as u32
     }
 
-    /// A fingerprint for the run key: a different index makes a different run.
+    /// A fingerprint for the run key: the sha256s manifest.json verified, so that another
+    /// index (or the same path rebuilt) makes a different run.
     pub fn fingerprint(&self) -> String {
-        format!("{}:{}", self.dir.display(), self.info.documents)
+        self.fingerprint.clone()
     }
 }
 
@@ -135,6 +160,33 @@ pub struct Source<'a> {
     pub dropped: &'a [u32],
 }
 
+/// Removes an index directory of `dataset` that corpus wrote: its files named as index files,
+/// then the directory, which must then be empty. Anything else in it is an error, not deleted.
+fn remove_index_dir(dataset: &Path, dir: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(dir).is_err() {
+        return Ok(());
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for entry in std::fs::read_dir(dir).at(dir)? {
+        let entry = entry.at(dir)?;
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && crate::shard::manifest::is_output_name(&format!("{name}/{file}")) {
+            std::fs::remove_file(entry.path()).at(&entry.path())?;
+        }
+    }
+    std::fs::remove_dir(dir).map_err(|_| {
+        Error::config(
+            Location::file(dir),
+            format!(
+                "{} holds files corpus did not write; move them out of {}: corpus never deletes files it did not write",
+                dir.display(),
+                dataset.display()
+            ),
+        )
+    })
+}
+
 /// Writes `<dataset>/lsh-index/`: the previous index's documents, then every kept, not
 /// withdrawn document of `sources`. Returns the files written (paths relative to the dataset).
 pub fn write(
@@ -145,9 +197,7 @@ pub fn write(
 ) -> Result<Vec<FileInfo>> {
     let out = dataset.join(INDEX_DIR);
     let tmp = dataset.join(format!("{INDEX_DIR}.tmp"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).at(&tmp)?;
-    }
+    remove_index_dir(dataset, &tmp)?;
     std::fs::create_dir_all(&tmp).at(&tmp)?;
     let create = |name: &str| -> Result<BufWriter<File>> {
         let p = tmp.join(name);
@@ -256,9 +306,7 @@ pub fn write(
     let info = IndexInfo { format: FORMAT.to_string(), params: *params, documents };
     let json = serde_json::to_vec_pretty(&info).map_err(|e| Error::Internal(format!("index.json: {e}")))?;
     std::fs::write(tmp.join("index.json"), json).at(&tmp)?;
-    if out.exists() {
-        std::fs::remove_dir_all(&out).at(&out)?;
-    }
+    remove_index_dir(dataset, &out)?;
     std::fs::rename(&tmp, &out).at(&out)?;
     let mut names: Vec<String> = std::fs::read_dir(&out)
         .at(&out)?

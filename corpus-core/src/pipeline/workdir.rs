@@ -171,36 +171,49 @@ fn output_files(out: &Path) -> Vec<String> {
 /// `shards/` or `ledger/` hold files corpus did not write, or whose `.work/` is not corpus's.
 pub(super) fn clear_for_fresh_run(out: &Path, config: &Path, key: &RunKey) -> Result<()> {
     let work = out.join(WORK_DIR);
+    let refuse = |message: String| Err(Error::config(Location::file(config).with_field("output"), message));
+    // Written through, a symlinked output directory writes (and a clean-up deletes) elsewhere.
+    for dir in OUTPUT_DIRS.iter().chain([&WORK_DIR]) {
+        let path = out.join(dir);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return refuse(format!(
+                "{} is a symbolic link; corpus writes only into directories of its own: remove the link or choose another output directory",
+                path.display()
+            ));
+        }
+    }
     let manifest = out.join(MANIFEST_FILE).exists().then(|| DatasetManifest::read(out).ok()).flatten();
     let previous_key = RunKey::read(out);
-    if work.exists() && previous_key.is_none() && std::fs::read_dir(&work).at(&work)?.next().is_some() {
-        return Err(Error::config(
-            Location::file(config).with_field("output"),
-            format!(
-                "{} holds a `{WORK_DIR}` directory that corpus did not write; move it away or choose another output directory",
-                out.display()
-            ),
+    // A `.work` without its key is ours when a corpus dataset holds it: a run killed while it
+    // removed its work directory at the end.
+    if work.exists()
+        && previous_key.is_none()
+        && manifest.is_none()
+        && std::fs::read_dir(&work).at(&work)?.next().is_some()
+    {
+        return refuse(format!(
+            "{} holds a `{WORK_DIR}` directory that corpus did not write; move it away or choose another output directory",
+            out.display()
         ));
     }
     let ours = manifest.is_some() || previous_key.is_some();
     let listed: std::collections::HashSet<String> = manifest.iter().flat_map(|m| m.files()).collect();
     let owned = |rel: &str| listed.contains(rel) || (ours && is_output_name(rel));
+    // What a run would write over, or publish beside its own: a file not ours that is named as
+    // an output (a `manifest.json` of another tool), or is anywhere in the directories a loader
+    // or `--against` reads whole. (The input digest cache is never trusted for content.)
+    let whole = ["shards/", "ledger/", "lsh-index/", "lsh-index.tmp/"];
     let foreign: Vec<String> = output_files(out)
         .into_iter()
-        .filter(|f| !owned(f))
-        .filter(|f| f.starts_with("shards/") || f.starts_with("ledger/"))
+        .filter(|f| !owned(f) && f != ".cache/input-digests.json")
+        .filter(|f| is_output_name(f) || whole.iter().any(|d| f.starts_with(d)))
         .collect();
     if let Some(first) = foreign.first() {
-        return Err(Error::config(
-            Location::file(config).with_field("output"),
-            format!(
-                "{} holds {} file{} corpus did not write under shards/ or ledger/ (e.g. {first}); move {} out of the output directory: corpus never deletes files it did not write, and a loader reading a shard directory would take {} for part of the release",
-                out.display(),
-                foreign.len(),
-                if foreign.len() == 1 { "" } else { "s" },
-                if foreign.len() == 1 { "it" } else { "them" },
-                if foreign.len() == 1 { "it" } else { "them" },
-            ),
+        let n = foreign.len();
+        let (s, them) = if n == 1 { ("", "it") } else { ("s", "them") };
+        return refuse(format!(
+            "{} holds {n} file{s} corpus did not write where it writes its outputs (e.g. {first}); move {them} out of the output directory: corpus never deletes or overwrites files it did not write, and a loader reading a shard directory would take {them} for part of the release",
+            out.display(),
         ));
     }
     // The earlier run's work, then this run's key: from here on a kill leaves a run in
@@ -323,6 +336,31 @@ mod tests {
         assert_eq!(RunKey::read(out), Some(key()));
         write("shards/public/my-own.parquet")?;
         assert!(clear_for_fresh_run(out, Path::new("p.toml"), &key()).is_err());
+        std::fs::remove_file(out.join("shards/public/my-own.parquet")).at(out)?;
+        write("lsh-index/extra.bin")?;
+        assert!(clear_for_fresh_run(out, Path::new("p.toml"), &key()).is_err(), "a file --against would read");
+        std::fs::remove_file(out.join("lsh-index/extra.bin")).at(out)?;
+        clear_for_fresh_run(out, Path::new("p.toml"), &key())?;
+        Ok(())
+    }
+
+    #[test]
+    fn output_named_files_of_others_and_symlinked_directories_are_refused() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).at(&out)?;
+        // Another tool's manifest.json (not a corpus manifest): never overwritten.
+        std::fs::write(out.join(MANIFEST_FILE), b"{\"name\": \"mine\"}").at(&out)?;
+        let err = clear_for_fresh_run(&out, Path::new("p.toml"), &key()).map_err(|e| e.to_string());
+        assert!(err.as_ref().is_err_and(|e| e.contains("manifest.json")), "{err:?}");
+        assert!(out.join(MANIFEST_FILE).exists() && !out.join(WORK_DIR).exists());
+        std::fs::remove_file(out.join(MANIFEST_FILE)).at(&out)?;
+        // shards/ a link to elsewhere: writing (or clearing) through it would touch that.
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).at(&elsewhere)?;
+        std::os::unix::fs::symlink(&elsewhere, out.join("shards")).at(&out)?;
+        let err = clear_for_fresh_run(&out, Path::new("p.toml"), &key()).map_err(|e| e.to_string());
+        assert!(err.as_ref().is_err_and(|e| e.contains("symbolic link")), "{err:?}");
         Ok(())
     }
 }

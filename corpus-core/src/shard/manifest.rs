@@ -206,6 +206,10 @@ pub struct DedupSummary {
     /// The previous release deduplicated against (`--against`), as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub against: Option<String>,
+    /// What identified that index when it was used: sha256 over its files' paths and sha256s
+    /// (a resumed run is complete only against the same index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against_fingerprint: Option<String>,
     /// `clusters.parquet`: every document in a cluster of two or more.
     pub clusters: FileInfo,
     /// `lsh-index/`: the index the next release can be deduplicated against.
@@ -300,13 +304,15 @@ impl DatasetManifest {
 /// of-NNNNN.parquet`, `ledger/ledger-NNNNN-of-NNNNN.parquet`, the attribution files, the LSH
 /// index files, the input digest cache, and the `.tmp` form of each.
 pub fn is_output_name(rel: &str) -> bool {
+    // `[0-9]`, not `\d`: in `regex`, `\d` is any Unicode digit, and `train-٠٠٠٠٠-of-…` is
+    // not a name corpus writes.
     static NAMES: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(concat!(
             r"^(?:manifest\.json|clusters\.parquet",
-            r"|shards/(?:public|restricted|public-share-alike/[A-Za-z0-9.+-]+)/(?:train|validation)-\d{5}-of-\d{5}\.parquet",
-            r"|ledger/ledger-\d{5}-of-\d{5}\.parquet",
+            r"|shards/(?:public|restricted|public-share-alike/[A-Za-z0-9.+-]+)/(?:train|validation)-[0-9]{5}-of-[0-9]{5}\.parquet",
+            r"|ledger/ledger-[0-9]{5}-of-[0-9]{5}\.parquet",
             r"|attribution/(?:ATTRIBUTION\.md|attribution\.parquet)",
-            r"|lsh-index(?:\.tmp)?/(?:meta\.bin|mins\.bin|labels\.bin|index\.json|band-\d{3}\.bin)",
+            r"|lsh-index(?:\.tmp)?/(?:meta\.bin|mins\.bin|labels\.bin|index\.json|band-[0-9]{3}\.bin)",
             r"|\.cache/input-digests\.json",
             r")(?:\.tmp)?$"
         ))
