@@ -164,7 +164,7 @@ pub fn check_overlap<'a>(
 }
 
 /// The guard that keeps personal data out of ids and file names, when the PII stage is on.
-fn id_guard(config: &LoadedConfig) -> Result<Option<Arc<crate::pii::ids::IdGuard>>> {
+fn id_guard(config: &LoadedConfig, output: &Path) -> Result<Option<Arc<crate::pii::ids::IdGuard>>> {
     use crate::pii::ids::{IdGuard, IdKey};
     let pii = &config.config.pii;
     if !pii.enabled {
@@ -177,6 +177,9 @@ fn id_guard(config: &LoadedConfig) -> Result<Option<Arc<crate::pii::ids::IdGuard
             "no place for the key of pseudonymous ids: set [pii] id_key_file (or CORPUS_ID_KEY_FILE, or HOME)",
         ));
     };
+    // A key inside the output would be published with the dataset (and its pseudonyms undone),
+    // or deleted by a fresh run's clean-up and silently replaced.
+    check_overlap(&config.path, output, [("key of pseudonymous ids", path.as_path())])?;
     Ok(Some(Arc::new(IdGuard::pseudonyms(IdKey::load_or_create(&path)?, pii.person_names))))
 }
 
@@ -206,7 +209,7 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
         dirs.extend(expand(&config, i)?);
     }
     check_overlap(&config.path, &output, dirs.iter().map(|d| ("contribution directory", d.as_path())))?;
-    let guard = id_guard(&config)?;
+    let guard = id_guard(&config, &output)?;
     let mut seen = BTreeSet::new();
     let mut tasks = Vec::new();
     let mut manifests = Vec::new();
@@ -263,6 +266,16 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
         }
         for (id, sha) in &manifests {
             h.update(format!("\n{id} {sha}").as_bytes());
+        }
+        // The task list, with what planning rejected: a change that only rejects (a file that
+        // became a FIFO, a nested contribution) must not resume into the old ledger.
+        for t in &tasks {
+            h.update(format!("\ntask {}", t.describe()).as_bytes());
+            if let ingest::Work::Rejected(rows) = &t.work {
+                for r in rows {
+                    h.update(format!("\n{r:?}").as_bytes());
+                }
+            }
         }
         hex(&h.finalize())
     };
