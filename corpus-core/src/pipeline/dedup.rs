@@ -270,6 +270,7 @@ impl DedupRun {
             params: self.params,
             totals: clustered.totals,
             against: self.previous.as_ref().map(|p| p.dir.display().to_string()),
+            against_fingerprint: self.against(),
             clusters: clustered.clusters,
             index,
         })
@@ -386,7 +387,9 @@ fn filter_task(plan: &Plan, task_dir: &Path, result: &TaskResult, drops: &[Dropp
             row.detail = Some(match d.reason {
                 crate::stage::DropReason::WithdrawnDuplicate => format!("near-duplicate of withdrawn {}", d.of),
                 crate::stage::DropReason::PreviouslyReleased => format!("duplicate of {} (previous release)", d.of),
-                crate::stage::DropReason::DuplicateId => format!("the record at {} has the same id and is kept", d.of),
+                crate::stage::DropReason::DuplicateId => {
+                    format!("the record at {} has the same id and comes first", d.of)
+                }
                 _ => format!("duplicate of {}", d.of),
             });
             row.stage = if d.reason == crate::stage::DropReason::DuplicateId {

@@ -356,6 +356,7 @@ fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Resume> {
         if manifest.config_hash != key.config_hash
             || manifest.inputs_fingerprint != key.inputs_fingerprint
             || manifest.tool != key.tool
+            || manifest.dedup.as_ref().and_then(|d| d.against_fingerprint.as_ref()) != key.against.as_ref()
         {
             return Err(changed("the dataset"));
         }

@@ -2,7 +2,8 @@
 //! document's identity downstream (the split, the shuffle, withdrawals, `--against`), so two
 //! kept documents with one id cannot both reach the shards: the first (in task, file and line
 //! order) is kept, every later one is dropped as `duplicate_id`, its ledger detail naming where
-//! the kept one is. Positional ids (`file:line`, `file#row`) cannot repeat and are not checked.
+//! the first one is. Positional ids (`file:line`, `file#row`) cannot repeat and are not
+//! checked; a `.txt` document (named by its file) is, since a record's id can equal its name.
 //!
 //! Each task writes its kept documents' `(XXH3-128 of the doc id, file, position, signing
 //! ordinal)` as sorted runs of at most [`RUN_RECORDS`] records (bounded memory, like dedup's
@@ -28,13 +29,16 @@ use crate::stage::DropReason;
 /// Records a task holds before it writes a sorted run (32 bytes each: 32 MiB).
 pub(super) const RUN_RECORDS: usize = 1 << 20;
 
+/// The position of a document that is a whole file.
+const NO_POSITION: u64 = u64::MAX;
+
 /// One kept document with an id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct IdRecord {
     hash: u128,
     /// Index of its file in the task's files.
     file: u32,
-    /// Its line (text formats) or row (Parquet).
+    /// Its line (text formats) or row (Parquet); [`NO_POSITION`] for a `.txt` document.
     pos: u64,
     /// Its ordinal among what the task signed for dedup (`u32::MAX` without dedup).
     ordinal: u32,
@@ -106,13 +110,14 @@ impl IdWriter {
         row: Option<u64>,
         ordinal: Option<u32>,
     ) -> Result<()> {
-        // A `.txt` document (no line, no row) is named by its file: its id cannot repeat.
-        if line.is_none() && row.is_none() {
-            return Ok(());
-        }
         let file = self.files.iter().position(|f| f == file).unwrap_or(0) as u32;
         let hash = xxhash_rust::xxh3::xxh3_128(doc_id.as_bytes());
-        self.buffer.push(IdRecord { hash, file, pos: line.or(row).unwrap_or(0), ordinal: ordinal.unwrap_or(u32::MAX) });
+        self.buffer.push(IdRecord {
+            hash,
+            file,
+            pos: line.or(row).unwrap_or(NO_POSITION),
+            ordinal: ordinal.unwrap_or(u32::MAX),
+        });
         if self.buffer.len() >= RUN_RECORDS {
             self.spill()?;
         }
@@ -199,7 +204,8 @@ pub(super) fn repeats(tasks: &[Task], runs: &[Option<IdRuns>], tasks_dir: &Path)
                     let label = |t: usize, f: u32, p: u64| -> (String, Option<u64>, Option<u64>) {
                         let name = task_files(&tasks[t]).get(f as usize).map_or_else(String::new, |s| s.to_string());
                         let parquet = matches!(tasks[t].work, Work::Parquet { .. });
-                        (name, (!parquet).then_some(p), parquet.then_some(p))
+                        let p = (p != NO_POSITION).then_some(p);
+                        (name, p.filter(|_| !parquet), p.filter(|_| parquet))
                     };
                     let (file_name, line, row) = label(t, file, pos);
                     let (kept_file, kept_line, kept_row) = label(kt, kf, kp);
