@@ -54,7 +54,10 @@ pub fn plan_row_groups(file: &DataFile, task_bytes: u64) -> Vec<RowGroupRange> {
     match opened {
         Ok(builder) => plan_groups(builder.metadata().row_groups(), None, 0, task_bytes),
         Err(e) if super::parquet_views::too_many_row_groups(&e) => {
-            let Ok(views) = super::parquet_views::views(&file.abs, super::parquet_views::MAX_ROW_GROUPS) else {
+            let views = crate::untrusted::catch(|| {
+                super::parquet_views::views(&file.abs, super::parquet_views::MAX_ROW_GROUPS)
+            });
+            let Ok(Ok(views)) = views else {
                 return unreadable();
             };
             let mut out = Vec::new();
@@ -173,10 +176,10 @@ pub(crate) fn read(
             Err(e) => refuse(out, DropReason::CorruptParquet, format!("cannot read the Parquet footer: {e}")),
         },
         Some(k) => {
-            let view = super::parquet_views::views(&file.abs, super::parquet_views::MAX_ROW_GROUPS)
-                .ok()
-                .and_then(|mut v| (k < v.len()).then(|| v.swap_remove(k)));
-            let Some(view) = view else {
+            let view = crate::untrusted::catch(|| {
+                super::parquet_views::view_at(&file.abs, super::parquet_views::MAX_ROW_GROUPS, k)
+            });
+            let Ok(Ok(view)) = view else {
                 return refuse(out, DropReason::CorruptParquet, "cannot read the Parquet footer again".to_string());
             };
             match crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(view)) {

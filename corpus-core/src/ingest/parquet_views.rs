@@ -103,40 +103,73 @@ impl ChunkReader for View {
 
 /// Cuts a file's footer into views of at most `per_view` row groups.
 pub fn views(path: &Path, per_view: usize) -> std::io::Result<Vec<View>> {
-    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("Parquet footer: {m}"));
-    let file = crate::files::open_regular(path)?;
-    let size = file.metadata()?.len();
-    if size < 12 {
-        return Err(bad("file too short"));
+    let footer = Footer::read(path)?;
+    (0..footer.views(per_view)).map(|k| footer.view(k, per_view)).collect()
+}
+
+/// View `k` of [`views`]`(path, per_view)`, without building the others.
+pub fn view_at(path: &Path, per_view: usize, k: usize) -> std::io::Result<View> {
+    let footer = Footer::read(path)?;
+    if k >= footer.views(per_view) {
+        return Err(bad("fewer row groups than when the file was planned"));
     }
-    let mut tail = [0u8; 8];
-    read_exact_at(&file, &mut tail, size - 8)?;
-    if &tail[4..] != b"PAR1" {
-        return Err(bad("no PAR1 magic at the end"));
+    footer.view(k, per_view)
+}
+
+fn bad(m: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, format!("Parquet footer: {m}"))
+}
+
+/// A file's original footer, parsed into its layout.
+struct Footer {
+    file: Arc<File>,
+    data_end: u64,
+    meta: Vec<u8>,
+    layout: Layout,
+}
+
+impl Footer {
+    fn read(path: &Path) -> std::io::Result<Self> {
+        let file = crate::files::open_regular(path)?;
+        let size = file.metadata()?.len();
+        if size < 12 {
+            return Err(bad("file too short"));
+        }
+        let mut tail = [0u8; 8];
+        read_exact_at(&file, &mut tail, size - 8)?;
+        if &tail[4..] != b"PAR1" {
+            return Err(bad("no PAR1 magic at the end"));
+        }
+        let len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+        let data_end =
+            size.checked_sub(8 + len).filter(|&d| d >= 4).ok_or_else(|| bad("footer longer than the file"))?;
+        let mut meta = vec![0u8; len as usize];
+        read_exact_at(&file, &mut meta, data_end)?;
+        let layout = Layout::parse(&meta).map_err(|m| bad(&m))?;
+        Ok(Self { file: Arc::new(file), data_end, meta, layout })
     }
-    let len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
-    let data_end = size.checked_sub(8 + len).filter(|&d| d >= 4).ok_or_else(|| bad("footer longer than the file"))?;
-    let mut meta = vec![0u8; len as usize];
-    read_exact_at(&file, &mut meta, data_end)?;
-    let layout = Layout::parse(&meta).map_err(|m| bad(&m))?;
-    let file = Arc::new(file);
-    let groups = layout.row_groups.len();
-    let mut out = Vec::new();
-    for first in (0..groups.max(1)).step_by(per_view.max(1)) {
-        let last = (first + per_view.max(1)).min(groups);
-        let mut footer = layout.footer(first..last, &meta);
-        let n = footer.len() as u32;
+
+    fn views(&self, per_view: usize) -> usize {
+        self.layout.row_groups.len().max(1).div_ceil(per_view.max(1))
+    }
+
+    fn view(&self, k: usize, per_view: usize) -> std::io::Result<View> {
+        let per_view = per_view.max(1);
+        let first = k * per_view;
+        let last = (first + per_view).min(self.layout.row_groups.len());
+        let first = first.min(last);
+        let mut footer = self.layout.footer(first..last, &self.meta).map_err(|m| bad(&m))?;
+        let n = u32::try_from(footer.len()).map_err(|_| bad("footer too long"))?;
         footer.extend_from_slice(&n.to_le_bytes());
         footer.extend_from_slice(b"PAR1");
-        out.push(View {
-            file: Arc::clone(&file),
-            data_end,
+        Ok(View {
+            file: Arc::clone(&self.file),
+            data_end: self.data_end,
             footer: Bytes::from(footer),
             first_row_group: first,
             row_groups: last - first,
-        });
+        })
     }
-    Ok(out)
 }
 
 fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
@@ -199,10 +232,13 @@ impl Layout {
     }
 
     /// The footer with only row groups `range` (and their row count).
-    fn footer(&self, range: std::ops::Range<usize>, meta: &[u8]) -> Vec<u8> {
+    fn footer(&self, range: std::ops::Range<usize>, meta: &[u8]) -> Result<Vec<u8>, String> {
         let mut edits: Vec<(usize, usize, Vec<u8>)> = Vec::new();
         if let Some((a, b)) = self.num_rows {
-            let rows: i64 = self.row_groups[range.clone()].iter().map(|g| g.2).sum();
+            let rows = self.row_groups[range.clone()]
+                .iter()
+                .try_fold(0i64, |sum, g| sum.checked_add(g.2).filter(|_| g.2 >= 0))
+                .ok_or("row counts out of range")?;
             edits.push((a, b, zigzag_varint(rows)));
         }
         if let Some((a, b)) = self.list {
@@ -221,7 +257,7 @@ impl Layout {
             at = b;
         }
         out.extend_from_slice(&meta[at..]);
-        out
+        Ok(out)
     }
 }
 
@@ -294,24 +330,35 @@ impl Compact<'_> {
         Ok((id, Some(b & 0x0f)))
     }
 
+    /// Bytes not yet read: every element of a collection takes at least one.
+    fn remaining(&self) -> usize {
+        self.b.len().saturating_sub(self.at)
+    }
+
     fn list_header(&mut self) -> Result<(usize, u8), String> {
         let b = self.byte()?;
         let size = match b >> 4 {
-            15 => self.varint()? as usize,
+            15 => usize::try_from(self.varint()?).map_err(|_| "list too long")?,
             s => s as usize,
         };
-        if size > self.b.len() {
+        if size > self.remaining() {
             return Err("list longer than the footer".into());
         }
         Ok((size, b & 0x0f))
     }
 
     fn skip_bytes(&mut self, n: usize) -> Result<(), String> {
-        if self.at + n > self.b.len() {
+        if n > self.remaining() {
             return Err("footer ends early".into());
         }
         self.at += n;
         Ok(())
+    }
+
+    /// Skips an element of a list, set or map: a boolean there takes a byte (in a struct
+    /// field, it is in the field header).
+    fn skip_element(&mut self, kind: u8, depth: u32) -> Result<(), String> {
+        if kind == 1 || kind == 2 { self.skip_bytes(1) } else { self.skip(kind, depth) }
     }
 
     /// Skips a value of compact type `kind` (as a list element when `in_list`).
@@ -325,26 +372,28 @@ impl Compact<'_> {
             4..=6 => self.varint().map(|_| ()),
             7 => self.skip_bytes(8),
             8 => {
-                let n = self.varint()? as usize;
+                let n = usize::try_from(self.varint()?).map_err(|_| "binary too long")?;
                 self.skip_bytes(n)
             }
             9 | 10 => {
                 let (size, elem) = self.list_header()?;
                 for _ in 0..size {
-                    // Booleans in a list take a byte each.
-                    if elem == 1 || elem == 2 { self.skip_bytes(1)? } else { self.skip(elem, depth + 1)? }
+                    self.skip_element(elem, depth + 1)?;
                 }
                 Ok(())
             }
             11 => {
-                let size = self.varint()? as usize;
+                let size = usize::try_from(self.varint()?).map_err(|_| "map too long")?;
                 if size == 0 {
                     return Ok(());
                 }
+                if size > self.remaining() / 2 {
+                    return Err("map longer than the footer".into());
+                }
                 let kv = self.byte()?;
                 for _ in 0..size {
-                    self.skip(kv >> 4, depth + 1)?;
-                    self.skip(kv & 0x0f, depth + 1)?;
+                    self.skip_element(kv >> 4, depth + 1)?;
+                    self.skip_element(kv & 0x0f, depth + 1)?;
                 }
                 Ok(())
             }
@@ -377,6 +426,23 @@ impl Compact<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn booleans_in_maps_take_a_byte_and_sizes_are_bounded_by_the_bytes_left() {
+        // map<binary, bool> of two entries: size 2, key type 8 / value type 1, then a, true, b, false.
+        let map = [2u8, 0x81, 1, b'a', 1, 1, b'b', 2];
+        let mut r = Compact { b: &map, at: 0 };
+        assert_eq!(r.skip(11, 0), Ok(()));
+        assert_eq!(r.at, map.len());
+        // A list claiming 2^62 elements, a binary of 2^63 bytes: errors, not overflows.
+        for bytes in [
+            &[0xf8u8, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40][..],
+            &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
+        ] {
+            let kind = if bytes[0] == 0xf8 { 9 } else { 8 };
+            assert!(Compact { b: bytes, at: 0 }.skip(kind, 0).is_err());
+        }
+    }
 
     #[test]
     fn a_view_of_an_ordinary_file_reads_as_the_file() -> std::io::Result<()> {

@@ -132,10 +132,18 @@ pub fn redact_file(
             Ok(builder) => ctx.redact(builder, &mut out, &mut report, &write),
             // More than 32,767 row groups: read view by view.
             Err(e) if crate::ingest::parquet_views::too_many_row_groups(&e) => {
-                let views = crate::ingest::parquet_views::views(input, crate::ingest::parquet_views::MAX_ROW_GROUPS)
-                    .at(input)?;
+                let untrusted = |e: crate::untrusted::DecoderPanicked| {
+                    Error::parquet(input, parquet::errors::ParquetError::General(e.to_string()))
+                };
+                let views = crate::untrusted::catch(|| {
+                    crate::ingest::parquet_views::views(input, crate::ingest::parquet_views::MAX_ROW_GROUPS)
+                })
+                .map_err(untrusted)?
+                .at(input)?;
                 views.into_iter().try_for_each(|view| {
-                    let builder = ParquetRecordBatchReaderBuilder::try_new(view).at(input)?;
+                    let builder = crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(view))
+                        .map_err(untrusted)?
+                        .at(input)?;
                     ctx.redact(builder, &mut out, &mut report, &write)
                 })
             }
