@@ -73,9 +73,38 @@ fn read(
     let mask = ProjectionMask::columns(builder.parquet_schema(), present.iter().copied());
     let mut reader = builder.with_projection(mask).build().map_err(|e| format!("not readable Parquet: {e}"))?;
     while let Some(batch) = crate::untrusted::catch(|| reader.next()).map_err(|e| e.to_string())? {
-        each(&batch.map_err(|e| format!("cannot decode: {e}"))?)?;
+        each(&canonical(batch.map_err(|e| format!("cannot decode: {e}"))?)?)?;
     }
     Ok(())
+}
+
+/// The batch with every column the audit reads as corpus writes it: strings as `Utf8`, lists
+/// of strings as `List<Utf8>`. A file rewritten by another tool may hold `LargeUtf8`,
+/// `Utf8View` or `LargeList`; a column of another type is a problem named, not a panic.
+fn canonical(batch: RecordBatch) -> Result<RecordBatch, String> {
+    use arrow_schema::{DataType, Field};
+    let utf8_list = DataType::List(std::sync::Arc::new(Field::new("item", DataType::Utf8, true)));
+    let mut fields = Vec::new();
+    let mut columns = Vec::new();
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        let target = match field.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+            DataType::List(f) | DataType::LargeList(f) | DataType::ListView(f) | DataType::LargeListView(f)
+                if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) =>
+            {
+                utf8_list.clone()
+            }
+            other => return Err(format!("column `{}` is {other}, not a string or a list of strings", field.name())),
+        };
+        let cast = if *field.data_type() == target {
+            column.clone()
+        } else {
+            arrow_cast::cast(column, &target).map_err(|e| format!("column `{}`: {e}", field.name()))?
+        };
+        fields.push(Field::new(field.name(), target, true));
+        columns.push(cast);
+    }
+    RecordBatch::try_new(std::sync::Arc::new(arrow_schema::Schema::new(fields)), columns).map_err(|e| e.to_string())
 }
 
 /// The directory a shard of `entry` must be in.
@@ -241,4 +270,21 @@ pub fn audit(dataset: &Path, manifest: &DatasetManifest) -> Vec<Mismatch> {
         ));
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn columns_of_other_string_types_are_read_and_other_types_are_problems() {
+        let large: arrow_array::ArrayRef = Arc::new(arrow_array::LargeStringArray::from(vec!["c/1", "c/2"]));
+        let batch = RecordBatch::try_from_iter([(DOC_ID, large)]).expect("batch");
+        let canon = canonical(batch).expect("cast");
+        assert_eq!(canon.column(0).as_string::<i32>().value(1), "c/2");
+        let ints: arrow_array::ArrayRef = Arc::new(arrow_array::Int64Array::from(vec![1, 2]));
+        let batch = RecordBatch::try_from_iter([(DOC_ID, ints)]).expect("batch");
+        assert!(canonical(batch).is_err_and(|e| e.contains("doc_id")));
+    }
 }

@@ -692,13 +692,23 @@ pub fn read_texts(inputs: &[std::path::PathBuf], text_field: &str, max_bytes: u6
             }
             FileKind::Parquet => {
                 use arrow_array::cast::AsArray;
-                let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
-                    crate::files::open_regular(file).at(file)?,
-                )
+                use arrow_schema::DataType;
+                let opened = crate::files::open_regular(file).at(file)?;
+                let builder = crate::untrusted::catch(|| {
+                    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(opened)
+                })
+                .map_err(|e| Error::io(file, std::io::Error::other(e.to_string())))?
                 .map_err(|e| Error::io(file, std::io::Error::other(e)))?;
                 let Ok(index) = builder.schema().index_of(text_field) else {
                     return Err(Error::config(Location::file(file).with_field(text_field), "no such column"));
                 };
+                let kind = builder.schema().field(index).data_type().clone();
+                if !matches!(kind, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
+                    return Err(Error::config(
+                        Location::file(file).with_field(text_field),
+                        format!("the column is {kind}, not a string type"),
+                    ));
+                }
                 let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [index]);
                 let reader =
                     builder.with_projection(mask).build().map_err(|e| Error::io(file, std::io::Error::other(e)))?;
@@ -707,7 +717,8 @@ pub fn read_texts(inputs: &[std::path::PathBuf], text_field: &str, max_bytes: u6
                     .map_err(|e| Error::io(file, std::io::Error::other(e.to_string())))?
                 {
                     let batch = batch?;
-                    for t in batch.column(0).as_string::<i32>().iter().flatten() {
+                    let column = arrow_cast::cast(batch.column(0), &DataType::Utf8)?;
+                    for t in column.as_string::<i32>().iter().flatten() {
                         if !keep(t.to_string(), &mut texts) {
                             return Ok(texts);
                         }
