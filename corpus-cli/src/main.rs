@@ -71,16 +71,22 @@ fn quiet_panics() {
 
 fn main() -> ExitCode {
     quiet_panics();
+    // A dedup or id check merges one sorted run per task and band at once; the usual soft
+    // limit of 1,024 open files is reached long before the hard limit. Best effort: where it
+    // cannot be raised, opening a run fails with its own error.
+    let _ = rlimit::increase_nofile_limit(1 << 20);
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);
     match run(cli) {
         Ok(status) => status.into(),
         Err(err) => {
-            // A closed pipe (`corpus inspect … | head`) is not a failure.
-            if err
-                .chain()
-                .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
-            {
+            // A closed pipe on stdout or stderr (`corpus inspect … | head`) is not a failure; a
+            // broken pipe the library met writing a file it was told to write is.
+            let closed_pipe = err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            let from_library = err.chain().any(|e| e.downcast_ref::<corpus_core::error::Error>().is_some());
+            if closed_pipe && !from_library {
                 return ExitCode::SUCCESS;
             }
             let status = exit_status(&err);

@@ -140,13 +140,18 @@ fn issue_15_redact_never_writes_a_record_it_cannot_redact() {
         format!("{{\"id\":3,\"text\":[\"{secret}\"]}}"),
         format!("{{\"id\":4,\"text\":{{\"a\":\"{secret}\"}}}}"),
         format!("{{\"id\":5,\"text\":null,\"note\":\"{secret}\"}}"),
+        // Written, with every field redacted, not only the text.
+        "{\"id\":6,\"text\":\"公告\",\"note\":\"手機0912345678\",\"meta\":{\"聯絡\":\"lin.mei@example.org.tw\"}}"
+            .to_string(),
     ];
     dir.write("in.jsonl", lines.join("\n"));
     let o = run(&["redact", "-i", path(&dir.join("in.jsonl")), "-o", path(&dir.join("out.jsonl"))]);
     assert_exit(&o, 1);
     let written = std::fs::read_to_string(dir.join("out.jsonl")).expect("out");
-    assert_eq!(written.lines().count(), 1, "{written}");
-    assert!(!written.contains("A123456789"), "{written}");
+    assert_eq!(written.lines().count(), 2, "{written}");
+    for value in ["A123456789", "0912345678", "lin.mei@example.org.tw"] {
+        assert!(!written.contains(value), "{written}");
+    }
     for (line, what) in [(2, "no `text` field"), (3, "is an array"), (4, "is an object"), (5, "is null")] {
         assert!(stderr(&o).contains(&format!("in.jsonl:{line}: ")) && stderr(&o).contains(what), "{}", stderr(&o));
     }
@@ -187,7 +192,7 @@ fn issue_15_personal_data_in_fields_ids_and_file_names_reaches_no_output_or_log(
     let records = [
         serde_json::json!({"id": "law-1", "text": text("one"), "author_email": "wang.da@example.com.tw",
             "note": "承辦人身分證A123456789，手機0912345678", "source": "承辦人電話02-2345-6789",
-            "url": "mailto:lin.mei@example.org.tw"}),
+            "url": "mailto:lin.mei@example.org.tw", "meta": {"生日": "1995/03/28"}}),
         // An id that is a national ID number.
         serde_json::json!({"id": "B120863158", "text": text("two")}),
     ];
@@ -213,6 +218,7 @@ fn issue_15_personal_data_in_fields_ids_and_file_names_reaches_no_output_or_log(
         "lin.mei@example.org.tw",
         "B120863158",
         "C223456783",
+        "1995/03/28",
     ] {
         assert!(!everything.contains(value), "{value} reached an output, a log or the summary");
     }
@@ -489,6 +495,17 @@ fn issue_15_a_damaged_previous_index_is_refused_by_against() {
         assert!(!stderr(&o).contains("panicked"));
         std::fs::write(&file, good).expect("restore");
     }
+    // A file the manifest does not list (an added band run would be used unchecked).
+    let extra = previous.join("lsh-index/band-999.bin");
+    std::fs::copy(previous.join("lsh-index/band-000.bin"), &extra).expect("copy");
+    let o = against("extra");
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("band-999.bin") && stderr(&o).contains("not listed"), "{}", stderr(&o));
+    std::fs::remove_file(&extra).expect("rm");
+    // A dataset made --against an index is complete only against the same index.
+    let o = run(&["run", path(&config), "--output", path(&dir.join("ok")), "--resume"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("another configuration"), "{}", stderr(&o));
     // --against the output itself: its clean-up would delete the index it reads.
     let o = run(&["run", path(&config), "--output", path(&previous), "--against", path(&previous)]);
     assert_exit(&o, 2);
@@ -727,7 +744,7 @@ fn issue_15_repeated_ids_are_dropped_with_a_reason_the_first_kept() {
         let across =
             repeats.iter().find(|r| r.file.as_deref() == Some("b.jsonl") && r.line == Some(1)).expect("a repeat");
         assert_eq!((across.doc_id.as_str(), across.stage.as_str()), ("c/id-3", "ingest"));
-        assert_eq!(across.detail.as_deref(), Some("the record at c/a.jsonl:4 has the same id and is kept"));
+        assert_eq!(across.detail.as_deref(), Some("the record at c/a.jsonl:4 has the same id and comes first"));
         assert!(stdout(&o).contains("ingest/duplicate_id"), "{}", stdout(&o));
         let shard_ids: Vec<String> = docs_under(&dir.join("out"), "public").into_iter().map(|d| d.0).collect();
         assert_eq!(shard_ids.len(), 8);
@@ -756,4 +773,37 @@ fn issue_15_parquet_that_makes_the_decoder_panic_is_a_corrupt_file_not_a_crash()
     let files: std::collections::BTreeSet<_> =
         dropped(&rows, "corrupt_parquet").iter().filter_map(|r| r.file.clone()).collect();
     assert_eq!(files.len(), 2, "{rows:#?}");
+}
+
+#[test]
+fn issue_15_a_record_id_equal_to_a_text_files_name_is_a_repeated_id() {
+    let dir = Dir::new();
+    dir.contribution("c", &["*.txt", "*.jsonl"], "id_field = \"id\"\n");
+    dir.write("contributions/c/a.txt", format!("第 1 條\n本法依憲法制定之，{}。", varied("txt", 40)));
+    let text = format!("第 2 條\\n本法依憲法制定之，{}。", varied("jsonl", 40));
+    dir.write("contributions/c/b.jsonl", format!("{{\"id\":\"a.txt\",\"text\":\"{text}\"}}\n"));
+    let o = run(&["run", path(&dir.pipeline("")), "-q"]);
+    assert_exit(&o, 0);
+    let rows = ledger(&dir.join("out"));
+    let kept: Vec<&Row> = rows.iter().filter(|r| r.decision == "kept").collect();
+    assert_eq!(kept.len(), 1, "one document per id: {rows:?}");
+    let repeat = dropped(&rows, "duplicate_id");
+    assert_eq!(repeat.len(), 1);
+    assert_eq!(repeat[0].detail.as_deref(), Some("the record at c/a.txt has the same id and comes first"));
+}
+
+#[test]
+fn issue_15_the_key_of_pseudonyms_is_never_inside_the_output() {
+    let dir = Dir::new();
+    dir.contribution("c", &["*.jsonl"], "");
+    dir.write("contributions/c/a.jsonl", jsonl("a", 3));
+    let config = dir.pipeline("[pii]\nid_key_file = \"out/id-key\"\n");
+    let o = run(&["run", path(&config)]);
+    assert_exit(&o, 2);
+    assert!(
+        stderr(&o).contains("key of pseudonymous ids") && stderr(&o).contains("inside the output"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.join("out/id-key").exists(), "no key was made there");
 }
