@@ -325,6 +325,13 @@ pub struct DocumentRef<'a> {
     pub licence: Option<&'a str>,
 }
 
+impl<'a> DocumentRef<'a> {
+    /// A document with only an id and a text (a `.txt` file): no fields, no position.
+    pub fn new(doc_id: &'a str, text: &'a str) -> Self {
+        Self { doc_id, text, source: None, url: None, meta: None, line: None, row: None, tier: None, licence: None }
+    }
+}
+
 /// Builds a [`DocBatch`] row by row for one contribution file; the per-contribution columns are
 /// given once.
 #[derive(Debug)]
@@ -444,17 +451,7 @@ mod tests {
     use super::*;
 
     fn doc<'a>(id: &'a str, text: &'a str) -> DocumentRef<'a> {
-        DocumentRef {
-            doc_id: id,
-            text,
-            source: None,
-            url: None,
-            meta: None,
-            line: Some(1),
-            row: None,
-            tier: None,
-            licence: None,
-        }
+        DocumentRef { line: Some(1), ..DocumentRef::new(id, text) }
     }
 
     #[test]

@@ -32,15 +32,5 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
     if text.trim().is_empty() {
         return out.refuse(doc_id, DropReason::EmptyText, None, "the file is empty".to_string(), None, None);
     }
-    out.push(DocumentRef {
-        doc_id: &doc_id,
-        text,
-        source: None,
-        url: None,
-        meta: None,
-        line: None,
-        row: None,
-        tier: None,
-        licence: None,
-    })
+    out.push(DocumentRef::new(&doc_id, text))
 }

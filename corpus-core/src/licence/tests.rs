@@ -194,17 +194,7 @@ fn the_stage_drops_withdrawn_and_excluded_documents_and_sets_tiers() {
         let mut b = DocBatchBuilder::new(c, licence, Tier::Public, "f");
         for i in 1..=2 {
             let id = format!("{c}/{i}");
-            b.push(DocumentRef {
-                doc_id: &id,
-                text: "文",
-                source: None,
-                url: None,
-                meta: None,
-                line: None,
-                row: None,
-                tier: None,
-                licence: None,
-            });
+            b.push(DocumentRef::new(&id, "文"));
         }
         let p = stage.process(b.finish().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));
         tiers.extend(p.batch.tiers().iter().map(|t| t.unwrap_or_default().to_string()));

@@ -627,17 +627,7 @@ mod tests {
     fn sink_hashes_what_it_writes_and_renames_atomically() -> Result<()> {
         let dir = tempfile::tempdir().at(Path::new("tmp"))?;
         let mut b = DocBatchBuilder::new("c", "CC-BY-4.0", Tier::Public, "f");
-        b.push(DocumentRef {
-            doc_id: "c/1",
-            text: "臺灣",
-            source: None,
-            url: None,
-            meta: None,
-            line: Some(1),
-            row: None,
-            tier: None,
-            licence: None,
-        });
+        b.push(DocumentRef { line: Some(1), ..DocumentRef::new("c/1", "臺灣") });
         let batch = b.finish()?;
         let path = dir.path().join("s/a.parquet");
         let mut sink = ParquetSink::create(&path, "s/a.parquet", batch.record_batch().schema(), 3, 1 << 20)?;
@@ -659,17 +649,7 @@ mod tests {
             let mut b = DocBatchBuilder::new("c", licence, Tier::Public, "f");
             for i in 0..3 {
                 let id = format!("c/{k}-{i}");
-                b.push(DocumentRef {
-                    doc_id: &id,
-                    text: "一二三",
-                    source: None,
-                    url: None,
-                    meta: None,
-                    line: None,
-                    row: None,
-                    tier: None,
-                    licence: None,
-                });
+                b.push(DocumentRef::new(&id, "一二三"));
             }
             let batch = b.finish()?;
             let path = dir.path().join(format!("p{k}.parquet"));
