@@ -200,6 +200,7 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
         against: dedup.as_ref().and_then(DedupRun::against),
     };
     let key_path = work.join("run.json");
+    workdir::refuse_symlinked_dirs(out, &plan.config.path)?;
     let resume = if options.resume { check_resume(plan, &key, &key_path)? } else { Resume::Fresh };
     match resume {
         Resume::Continue => {}

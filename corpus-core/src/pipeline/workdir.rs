@@ -166,37 +166,52 @@ fn output_files(out: &Path) -> Vec<String> {
     files
 }
 
+/// Whether `path` holds a run key of some corpus version (its fields may differ from today's).
+fn looks_like_key(path: &Path) -> bool {
+    let Ok(bytes) = crate::files::read_regular(path, 1 << 20) else { return false };
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .is_ok_and(|v| v.get("tool").is_some() && v.get("config_hash").is_some())
+}
+
+/// Refuses an output whose `.work` or output directories are symbolic links: written or
+/// cleared through, they would touch whatever they point to. Checked by every run, resumed too.
+pub(super) fn refuse_symlinked_dirs(out: &Path, config: &Path) -> Result<()> {
+    for dir in OUTPUT_DIRS.iter().chain([&WORK_DIR]) {
+        let path = out.join(dir);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::config(
+                Location::file(config).with_field("output"),
+                format!(
+                    "{} is a symbolic link; corpus writes only into directories of its own: remove the link or choose another output directory",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Before a fresh run into `out`: clears what earlier runs wrote there, and nothing else, then
 /// leaves `key` as the run in progress. Refuses (before touching anything) an `out` whose
 /// `shards/` or `ledger/` hold files corpus did not write, or whose `.work/` is not corpus's.
 pub(super) fn clear_for_fresh_run(out: &Path, config: &Path, key: &RunKey) -> Result<()> {
     let work = out.join(WORK_DIR);
     let refuse = |message: String| Err(Error::config(Location::file(config).with_field("output"), message));
-    // Written through, a symlinked output directory writes (and a clean-up deletes) elsewhere.
-    for dir in OUTPUT_DIRS.iter().chain([&WORK_DIR]) {
-        let path = out.join(dir);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return refuse(format!(
-                "{} is a symbolic link; corpus writes only into directories of its own: remove the link or choose another output directory",
-                path.display()
-            ));
-        }
-    }
+    refuse_symlinked_dirs(out, config)?;
     let manifest = out.join(MANIFEST_FILE).exists().then(|| DatasetManifest::read(out).ok()).flatten();
-    let previous_key = RunKey::read(out);
+    // A key of any corpus version, or one a kill left half-written as `run.json.tmp`.
+    let previous_key = RunKey::read(out).is_some()
+        || looks_like_key(&work.join("run.json"))
+        || looks_like_key(&work.join("run.json.tmp"));
     // A `.work` without its key is ours when a corpus dataset holds it: a run killed while it
     // removed its work directory at the end.
-    if work.exists()
-        && previous_key.is_none()
-        && manifest.is_none()
-        && std::fs::read_dir(&work).at(&work)?.next().is_some()
-    {
+    if work.exists() && !previous_key && manifest.is_none() && std::fs::read_dir(&work).at(&work)?.next().is_some() {
         return refuse(format!(
             "{} holds a `{WORK_DIR}` directory that corpus did not write; move it away or choose another output directory",
             out.display()
         ));
     }
-    let ours = manifest.is_some() || previous_key.is_some();
+    let ours = manifest.is_some() || previous_key;
     let listed: std::collections::HashSet<String> = manifest.iter().flat_map(|m| m.files()).collect();
     let owned = |rel: &str| listed.contains(rel) || (ours && is_output_name(rel));
     // What a run would write over, or publish beside its own: a file not ours that is named as
@@ -219,10 +234,22 @@ pub(super) fn clear_for_fresh_run(out: &Path, config: &Path, key: &RunKey) -> Re
     // The earlier run's work, then this run's key: from here on a kill leaves a run in
     // progress (which --resume finishes, and whose end removes stale shards), never a
     // "complete" dataset with files missing.
-    if work.exists() {
-        std::fs::remove_dir_all(&work).at(&work)?;
-    }
+    // The new key replaces the old one atomically, and only then goes the rest of `.work`:
+    // whenever a kill comes, `.work` holds a key and stays recognisably ours.
+    std::fs::create_dir_all(&work).at(&work)?;
     write_work(&work.join("run.json"), &json(key)?)?;
+    for entry in std::fs::read_dir(&work).at(&work)? {
+        let entry = entry.at(&work)?;
+        if entry.file_name() == "run.json" {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type().at(&path)?.is_dir() {
+            std::fs::remove_dir_all(&path).at(&path)?;
+        } else {
+            std::fs::remove_file(&path).at(&path)?;
+        }
+    }
     // The completeness flag goes first, then what it listed and the rest of ours.
     let manifest_path = out.join(MANIFEST_FILE);
     if ours && manifest_path.exists() {
@@ -341,6 +368,31 @@ mod tests {
         assert!(clear_for_fresh_run(out, Path::new("p.toml"), &key()).is_err(), "a file --against would read");
         std::fs::remove_file(out.join("lsh-index/extra.bin")).at(out)?;
         clear_for_fresh_run(out, Path::new("p.toml"), &key())?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_kill_at_any_point_of_the_clean_up_leaves_a_directory_corpus_still_owns() -> Result<()> {
+        let dir = tempfile::tempdir().at(Path::new("tmp"))?;
+        let out = dir.path();
+        let write = |rel: &str, bytes: &[u8]| -> Result<()> {
+            let p = out.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(out)).at(&p)?;
+            std::fs::write(&p, bytes).at(&p)
+        };
+        // Killed before the first key's rename: only `run.json.tmp`, beside a task's work.
+        write(".work/run.json.tmp", &json(&key())?)?;
+        write(".work/tasks/00000/part.bin", b"x")?;
+        write("shards/public/train-00000-of-00001.parquet", b"x")?;
+        clear_for_fresh_run(out, Path::new("p.toml"), &key())?;
+        assert!(!out.join("shards").exists() && !out.join(".work/tasks").exists());
+        assert_eq!(RunKey::read(out), Some(key()));
+        // The key of another corpus version (other fields): still ours.
+        write(".work/run.json", br#"{"tool": {"name": "sovereign-corpus", "version": "0.0.1"}, "config_hash": "x"}"#)?;
+        write(".work/tasks/00001/part.bin", b"x")?;
+        clear_for_fresh_run(out, Path::new("p.toml"), &key())?;
+        assert_eq!(RunKey::read(out), Some(key()));
+        assert!(!out.join(".work/tasks").exists());
         Ok(())
     }
 
