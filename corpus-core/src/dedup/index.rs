@@ -121,8 +121,13 @@ impl Previous {
                 params.describe()
             )));
         }
+        // The manifest's sha256s live in the same dataset as the files: they prove the files
+        // are the ones listed, not that the counts are sane.
+        if u32::try_from(info.documents).is_err() {
+            return Err(config_error(format!("{} documents: more than an index holds", info.documents)));
+        }
         let meta_len = std::fs::metadata(dir.join("meta.bin")).at(&dir)?.len();
-        if meta_len != info.documents * META_BYTES as u64 {
+        if Some(meta_len) != info.documents.checked_mul(META_BYTES as u64) {
             return Err(config_error(format!(
                 "meta.bin holds {meta_len} bytes for {} documents: the index is damaged",
                 info.documents
@@ -163,8 +168,16 @@ pub struct Source<'a> {
 /// Removes an index directory of `dataset` that corpus wrote: its files named as index files,
 /// then the directory, which must then be empty. Anything else in it is an error, not deleted.
 fn remove_index_dir(dataset: &Path, dir: &Path) -> Result<()> {
-    if std::fs::symlink_metadata(dir).is_err() {
-        return Ok(());
+    match std::fs::symlink_metadata(dir) {
+        Err(_) => return Ok(()),
+        // Read through a link, the clean-up would delete index files wherever it points.
+        Ok(m) if !m.is_dir() => {
+            return Err(Error::config(
+                Location::file(dir),
+                format!("{} is not a directory corpus wrote (a symbolic link or a file); move it away", dir.display()),
+            ));
+        }
+        Ok(_) => {}
     }
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     for entry in std::fs::read_dir(dir).at(dir)? {
