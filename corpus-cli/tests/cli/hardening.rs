@@ -194,7 +194,8 @@ fn issue_15_personal_data_in_fields_ids_and_file_names_reaches_no_output_or_log(
             "note": "承辦人身分證A123456789，手機0912345678", "source": "承辦人電話02-2345-6789",
             "url": "mailto:lin.mei@example.org.tw", "meta": {"生日": "1995/03/28"}}),
         // An id that is a national ID number.
-        serde_json::json!({"id": "B120863158", "text": text("two")}),
+        serde_json::json!({"id": "B120863158", "text": text("two"),
+            "meta": {"欄位": [{"name": "出生日期", "value": "19880512"}], "個人": {"生日": {"西元": "1979/11/02"}}}}),
     ];
     let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
     // A file named with an ID number, holding a good record and a malformed one.
@@ -219,6 +220,8 @@ fn issue_15_personal_data_in_fields_ids_and_file_names_reaches_no_output_or_log(
         "B120863158",
         "C223456783",
         "1995/03/28",
+        "19880512",
+        "1979/11/02",
     ] {
         assert!(!everything.contains(value), "{value} reached an output, a log or the summary");
     }

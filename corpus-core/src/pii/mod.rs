@@ -321,9 +321,22 @@ pub fn redact_json(
         }
         Value::Object(map) => {
             let mut changed = false;
+            // Every value is read under the keys that enclose it (`{"生日": {"西元": …}}` as
+            // `生日 西元：…`), and a name/value pair (`{"name": "生日", "value": "1995/03/28"}`)
+            // labels its other values by the name (`value 生日：…`).
+            let pair = ["name", "key", "label", "field", "名稱", "欄位", "項目"]
+                .into_iter()
+                .find_map(|n| map.get(n).and_then(Value::as_str).map(|v| (n, v.to_string())));
             let entries = std::mem::take(map);
             for (k, mut v) in entries {
-                changed |= redact_json(detectors, placeholder, Some(&k), &mut v, counts);
+                // The nearest label last, next to the value (cues allow a short gap only).
+                let mut label: Vec<&str> = key.into_iter().collect();
+                label.push(&k);
+                if let Some((_, name)) = pair.as_ref().filter(|(n, _)| *n != k) {
+                    label.push(name);
+                }
+                let label = label.join(" ");
+                changed |= redact_json(detectors, placeholder, Some(&label), &mut v, counts);
                 let k = match redact_value(detectors, placeholder, None, &k, counts) {
                     Some(safe) => {
                         changed = true;
@@ -356,15 +369,17 @@ impl PiiStage {
             Err(_) => return self.redact_str(meta, counts),
         };
         let mut found = BTreeMap::new();
-        if redact_json(&self.detectors, &self.placeholder, None, &mut value, &mut found) {
-            found.into_iter().for_each(|(k, v)| *counts.entry(k).or_default() += v);
-            return Some(value.to_string());
+        let changed = redact_json(&self.detectors, &self.placeholder, None, &mut value, &mut found);
+        found.into_iter().for_each(|(k, v)| *counts.entry(k).or_default() += v);
+        let written = if changed { value.to_string() } else { meta.to_string() };
+        // Whatever the detectors still see in the JSON text as it would be written (a value
+        // split across strings, a cue in one key and the value in another) is redacted there.
+        let rest = if changed { self.detectors.detect(&written) } else { raw };
+        if rest.is_empty() {
+            return changed.then_some(written);
         }
-        if raw.is_empty() {
-            return None;
-        }
-        raw.iter().for_each(|span| *counts.entry(span.kind.name()).or_default() += 1);
-        let redacted = redact(meta, &raw, &self.placeholder);
+        rest.iter().for_each(|span| *counts.entry(span.kind.name()).or_default() += 1);
+        let redacted = redact(&written, &rest, &self.placeholder);
         // Still JSON if the spans stayed inside strings; otherwise no meta at all is safer.
         Some(if serde_json::from_str::<serde_json::Value>(&redacted).is_ok() { redacted } else { "{}".to_string() })
     }
