@@ -89,6 +89,10 @@ fn canonical(batch: RecordBatch) -> Result<RecordBatch, String> {
     for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
         let target = match field.data_type() {
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+            // pyarrow writes a categorical (pandas) column dictionary-encoded.
+            DataType::Dictionary(_, v) if matches!(**v, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) => {
+                DataType::Utf8
+            }
             DataType::List(f) | DataType::LargeList(f) | DataType::ListView(f) | DataType::LargeListView(f)
                 if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) =>
             {
@@ -283,6 +287,10 @@ mod tests {
         let batch = RecordBatch::try_from_iter([(DOC_ID, large)]).expect("batch");
         let canon = canonical(batch).expect("cast");
         assert_eq!(canon.column(0).as_string::<i32>().value(1), "c/2");
+        let dict: arrow_array::DictionaryArray<arrow_array::types::Int32Type> =
+            vec!["public", "public", "restricted"].into_iter().collect();
+        let batch = RecordBatch::try_from_iter([(TIER, Arc::new(dict) as arrow_array::ArrayRef)]).expect("batch");
+        assert_eq!(canonical(batch).expect("cast").column(0).as_string::<i32>().value(2), "restricted");
         let ints: arrow_array::ArrayRef = Arc::new(arrow_array::Int64Array::from(vec![1, 2]));
         let batch = RecordBatch::try_from_iter([(DOC_ID, ints)]).expect("batch");
         assert!(canonical(batch).is_err_and(|e| e.contains("doc_id")));
