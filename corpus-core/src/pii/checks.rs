@@ -93,22 +93,34 @@ pub fn card(digits: &[u8]) -> bool {
     }
     let n = digits.len();
     let prefix = |k: usize| -> u32 { digits.iter().take(k).fold(0, |a, c| a * 10 + u32::from(c - b'0')) };
+    // Maestro: 12 to 19 digits under its prefixes (5018, 5020, 5038, 5893, 6304, 6759, 6761–6763,
+    // 0604, 6390, and the 56–69 block ISO gives it), as the issuers' tables and Faker list them.
+    let maestro = (12..=19).contains(&n)
+        && ([5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763, 604, 6390].contains(&prefix(4))
+            || (56..=58).contains(&prefix(2)));
     let issuer = match digits.first() {
-        Some(b'4') => matches!(n, 13 | 16 | 19),                     // Visa
-        Some(b'5') => (51..=55).contains(&prefix(2)) && n == 16,     // Mastercard
-        Some(b'2') => (2221..=2720).contains(&prefix(4)) && n == 16, // Mastercard 2-series
+        Some(b'4') => matches!(n, 13 | 16 | 19),                 // Visa
+        Some(b'5') => (51..=55).contains(&prefix(2)) && n == 16, // Mastercard
+        Some(b'2') => {
+            ((2221..=2720).contains(&prefix(4)) && n == 16) // Mastercard 2-series
+                || (prefix(4) == 2131 && n == 15) // JCB (15 digits)
+        }
+        Some(b'1') => prefix(4) == 1800 && n == 15, // JCB (15 digits)
         Some(b'3') => {
             let p2 = prefix(2);
             let p3 = prefix(3);
-            let p4 = prefix(4);
             ((p2 == 34 || p2 == 37) && n == 15)                                                    // Amex
-                || ((3528..=3589).contains(&p4) && n == 16)                                        // JCB
+                || (p2 == 35 && (16..=19).contains(&n))                                          // JCB (3528–3589 issued; 35 as Faker and older tables)
                 || ((p2 == 36 || p2 == 38 || (300..=305).contains(&p3)) && (14..=16).contains(&n)) // Diners
         }
-        Some(b'6') => prefix(2) == 62 && (16..=19).contains(&n), // UnionPay
+        Some(b'6') => {
+            (prefix(2) == 62 && (16..=19).contains(&n)) // UnionPay
+                || ((prefix(4) == 6011 || (644..=649).contains(&prefix(3)) || prefix(2) == 65) && (16..=19).contains(&n)) // Discover
+        }
+        Some(b'8') => prefix(2) == 81 && (16..=19).contains(&n), // UnionPay 8-series
         _ => false,
     };
-    issuer && luhn(digits)
+    (issuer || maestro) && luhn(digits)
 }
 
 #[cfg(test)]
@@ -130,6 +142,11 @@ mod tests {
                 && card(b"378282246310005")
                 && card(b"3530111333300000")
         );
+        // Public test numbers of the card networks (Stripe, Adyen, PayPal sandboxes) and a
+        // 12-digit Maestro from Faker.
+        for c in ["6011111111111117", "6011000990139424", "6759649826438453", "6200000000000005", "675959838672"] {
+            assert!(card(c.as_bytes()), "{c}");
+        }
         assert!(!card(b"9781234567897"), "ISBN-13");
         assert!(!card(b"4111111111111112"));
     }
