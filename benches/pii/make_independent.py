@@ -142,6 +142,9 @@ def context(rng, kind):
     """(before, after) around a value: a cue before, after, both or neither, with its separator."""
     before = after = ""
     where = rng.choice(["before", "before", "before", "after", "both", "none"])
+    # A date alone is no one's birthday: a date of birth always has its cue.
+    if kind == "DATE_OF_BIRTH" and where == "none":
+        where = rng.choice(["before", "after"])
     if where in ("before", "both") and kind in CUES:
         cue = rng.choice(CUES[kind])
         before = cue + rng.choice(["：", ":", " ", "：", "為", "是", "（", ""])
