@@ -22,6 +22,12 @@ impl std::fmt::Display for DecoderPanicked {
     }
 }
 
+impl From<DecoderPanicked> for parquet::errors::ParquetError {
+    fn from(e: DecoderPanicked) -> Self {
+        parquet::errors::ParquetError::General(e.to_string())
+    }
+}
+
 /// Runs `decode`, turning a panic inside it into `Err`. Whatever `decode` borrowed must be
 /// dropped afterwards, not used again: a panicking decoder leaves its state unknown.
 pub fn catch<T>(decode: impl FnOnce() -> T) -> Result<T, DecoderPanicked> {

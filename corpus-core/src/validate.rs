@@ -290,7 +290,13 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
     let tasks = ingest::plan_tasks(Opened::Valid(contribution.clone(), resolved), cfg);
     // Ids seen so far (with id_field): a repeated id is dropped by the pipeline.
     let mut ids: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut repeated: Vec<(String, String)> = Vec::new();
+    // Each repeat: its file, line, row, and where the first record of its id is.
+    let mut repeated: Vec<(String, Option<u64>, Option<u64>, String)> = Vec::new();
+    let place = |file: &str, line: Option<u64>, row: Option<u64>| match (line, row) {
+        (Some(l), _) => format!("{file}:{l}"),
+        (_, Some(r)) => format!("{file}#{r}"),
+        _ => file.to_string(),
+    };
     let (mut simplified, mut traditional) = (0u64, 0u64);
     // Index of each file's summary: a contribution may hold thousands of .txt files.
     let mut file_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -331,17 +337,13 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
             for i in 0..batch.num_rows() {
                 let file = batch.origin_files().value(i);
                 if m.id_field.is_some() {
-                    let lines = batch.origin_lines();
-                    let rows = batch.origin_rows();
-                    let at = match (lines.is_valid(i), rows.is_valid(i)) {
-                        (true, _) => format!("{file}:{}", lines.value(i)),
-                        (_, true) => format!("{file}#{}", rows.value(i)),
-                        _ => file.to_string(),
-                    };
+                    let (lines, rows) = (batch.origin_lines(), batch.origin_rows());
+                    let line = lines.is_valid(i).then(|| lines.value(i));
+                    let row = rows.is_valid(i).then(|| rows.value(i));
                     match ids.get(batch.doc_ids().value(i)) {
-                        Some(first) => repeated.push((at, first.clone())),
+                        Some(first) => repeated.push((file.to_string(), line, row, first.clone())),
                         None => {
-                            ids.insert(batch.doc_ids().value(i).to_string(), at);
+                            ids.insert(batch.doc_ids().value(i).to_string(), place(file, line, row));
                         }
                     }
                 }
@@ -368,13 +370,14 @@ pub fn validate(dir: &Path, licensing: &Licensing, cfg: &IngestConfig) -> Report
             report.findings.push(error("unreadable_file", Location::default(), e.to_string(), None));
         }
     }
-    if let Some((at, first)) = repeated.first() {
+    if let Some((file, line, row, first)) = repeated.first() {
+        let at = place(file, *line, *row);
         report.findings.push(Finding {
             severity: Severity::Error,
             code: "duplicate_id".into(),
-            file: at.split(':').next().map(str::to_string),
-            line: at.split(':').nth(1).and_then(|l| l.parse().ok()),
-            row: None,
+            file: Some(file.clone()),
+            line: *line,
+            row: *row,
             field: m.id_field.clone(),
             message: format!(
                 "{} record{} repeat an id of an earlier record (the first at {at} repeats the one at {first}); the pipeline keeps only the first of each id",

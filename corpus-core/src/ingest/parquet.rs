@@ -274,9 +274,7 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
     if let Some(rg) = &range.row_groups {
         builder = builder.with_row_groups(rg.clone().collect());
     }
-    let reader = match crate::untrusted::catch(|| builder.build())
-        .unwrap_or_else(|e| Err(parquet::errors::ParquetError::General(e.to_string())))
-    {
+    let reader = match crate::untrusted::catch(|| builder.build()).unwrap_or_else(|e| Err(e.into())) {
         Ok(r) => r,
         Err(e) => {
             return refuse_rest(out, first_row, DropReason::CorruptParquet, None, format!("cannot decode: {e}"));

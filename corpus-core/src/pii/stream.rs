@@ -60,31 +60,22 @@ fn redact_record(
         }
     };
     let spans = detectors.detect(text);
-    let mut changed = !spans.is_empty();
-    if changed {
-        let redacted = redact(text, &spans, &cfg.placeholder);
-        record.insert(text_field.to_string(), Value::String(redacted));
-        counts(&spans).into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
-    }
-    // Every other field too (keys, values read under their keys, nested ones), as the
-    // pipeline's PII stage does with `source`, `url` and `meta`; `pii` lists the text's spans.
+    let redacted = (!spans.is_empty()).then(|| Value::String(redact(text, &spans, &cfg.placeholder)));
+    counts(&spans).into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
+    // Every other field too, as the pipeline's PII stage does with `source`, `url` and `meta`:
+    // the record is one JSON object to `redact_json` (field names, values read under their
+    // names, nested ones), its text set aside (a null); `pii` lists the text's spans.
+    let original = record.get_mut(text_field).map(Value::take);
+    let text = redacted.or(original).unwrap_or(Value::Null);
+    let mut fields = Value::Object(std::mem::take(record));
     let mut others = BTreeMap::new();
-    for (key, value) in record.iter_mut().filter(|(k, _)| k.as_str() != text_field) {
-        changed |= super::redact_json(detectors, &cfg.placeholder, Some(key), value, &mut others);
+    let changed = super::redact_json(detectors, &cfg.placeholder, None, &mut fields, &mut others);
+    if let Value::Object(m) = fields {
+        *record = m;
     }
-    // A field's own name can hold personal data too.
-    let keys: Vec<String> = record.keys().filter(|k| k.as_str() != text_field).cloned().collect();
-    for key in keys {
-        let found = detectors.detect(&key);
-        if !found.is_empty() {
-            counts(&found).into_iter().for_each(|(k, v)| *others.entry(k).or_default() += v);
-            let value = record.remove(&key).unwrap_or(Value::Null);
-            record.insert(redact(&key, &found, &cfg.placeholder), value);
-            changed = true;
-        }
-    }
+    record.insert(text_field.to_string(), text);
     others.into_iter().for_each(|(k, v)| *report.spans.entry(k).or_default() += v);
-    if changed {
+    if changed || !spans.is_empty() {
         report.redacted += 1;
     }
     record.insert("pii".to_string(), serde_json::to_value(&spans).unwrap_or(Value::Array(Vec::new())));
@@ -127,14 +118,12 @@ pub fn redact_file(
         let mut ctx = ParquetRedact { input, text_field, detectors: &detectors, cfg, row: 0 };
         let opened = crate::files::open_regular(input).at(input)?;
         let opened = crate::untrusted::catch(|| ParquetRecordBatchReaderBuilder::try_new(opened))
-            .map_err(|e| Error::parquet(input, parquet::errors::ParquetError::General(e.to_string())))?;
+            .map_err(|e| Error::parquet(input, e.into()))?;
         let result = match opened {
             Ok(builder) => ctx.redact(builder, &mut out, &mut report, &write),
             // More than 32,767 row groups: read view by view.
             Err(e) if crate::ingest::parquet_views::too_many_row_groups(&e) => {
-                let untrusted = |e: crate::untrusted::DecoderPanicked| {
-                    Error::parquet(input, parquet::errors::ParquetError::General(e.to_string()))
-                };
+                let untrusted = |e: crate::untrusted::DecoderPanicked| Error::parquet(input, e.into());
                 let views = crate::untrusted::catch(|| {
                     crate::ingest::parquet_views::views(input, crate::ingest::parquet_views::MAX_ROW_GROUPS)
                 })
@@ -252,8 +241,7 @@ impl ParquetRedact<'_> {
         let mut reader = builder.build().at(input)?;
         loop {
             // A malformed page can make the decoder panic: an error here, never a crash.
-            let next = crate::untrusted::catch(|| reader.next())
-                .map_err(|e| Error::parquet(input, parquet::errors::ParquetError::General(e.to_string())))?;
+            let next = crate::untrusted::catch(|| reader.next()).map_err(|e| Error::parquet(input, e.into()))?;
             let Some(batch) = next else { break };
             let batch = batch.map_err(|e| Error::parquet(input, e.into()))?;
             let mut buf = Vec::new();

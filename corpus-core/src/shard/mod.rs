@@ -419,8 +419,7 @@ fn compact(column: &ArrayRef) -> parquet::errors::Result<ArrayRef> {
         return Ok(ArrayRef::clone(column));
     }
     let indices = arrow_array::UInt32Array::from_iter_values(0..column.len() as u32);
-    arrow_select::take::take(column.as_ref(), &indices, None)
-        .map_err(|e| parquet::errors::ParquetError::General(e.to_string()))
+    arrow_select::take::take(column.as_ref(), &indices, None).map_err(parquet::errors::ParquetError::from)
 }
 
 /// Encodes one row group, its fields in parallel.
