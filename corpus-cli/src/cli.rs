@@ -63,9 +63,13 @@ pub struct RedactArgs {
     /// The field holding the text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// Keep personal names (the context rules are on by default).
+    /// Keep personal names (found by default).
     #[arg(long)]
     pub no_names: bool,
+    /// `recall` (what a public tier gets) or `precision` (what `[pii] policy` may give the
+    /// restricted tier).
+    #[arg(long, default_value = "recall", value_parser = ["recall", "precision"])]
+    pub policy: String,
     /// Longest record, in MiB; longer ones are refused.
     #[arg(long, default_value = "64")]
     pub max_record_megabytes: NonZeroUsize,

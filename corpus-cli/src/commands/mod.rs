@@ -41,6 +41,10 @@ pub fn print_accounting(documents: &corpus_core::ledger::LedgerSummary) -> std::
 
 /// Prints the values redacted per PII type, if any.
 pub fn print_pii(manifest: &corpus_core::shard::manifest::DatasetManifest) -> std::io::Result<()> {
+    if !manifest.pii_policy.is_empty() {
+        let by_tier: Vec<String> = manifest.pii_policy.iter().map(|(tier, p)| format!("{tier} {p}")).collect();
+        outln!("  pii policy  {}", by_tier.join(", "))?;
+    }
     if !manifest.pii.is_empty() {
         let by_type: Vec<String> = manifest.pii.iter().map(|(k, v)| format!("{k} {v}")).collect();
         outln!("  redacted    {}", by_type.join(", "))?;

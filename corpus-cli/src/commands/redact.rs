@@ -1,7 +1,7 @@
 //! `corpus redact --input <file> --output <jsonl>`: the PII stage alone.
 
-use corpus_core::pii::PiiConfig;
 use corpus_core::pii::stream::redact_file;
+use corpus_core::pii::{PiiConfig, Policy};
 
 use crate::ExitStatus;
 use crate::cli::{GlobalArgs, RedactArgs};
@@ -9,7 +9,8 @@ use crate::cli::{GlobalArgs, RedactArgs};
 pub fn redact(args: RedactArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let cfg = PiiConfig { person_names: !args.no_names, ..PiiConfig::default() };
     let max = args.max_record_megabytes.get().saturating_mul(1 << 20);
-    let report = redact_file(&args.input, &args.output, &args.text_field, &cfg, max)?;
+    let policy = if args.policy == "precision" { Policy::Precision } else { Policy::Recall };
+    let report = redact_file(&args.input, &args.output, &args.text_field, &cfg, policy, max)?;
     for (at, why) in &report.refused {
         let at = if report.rows { format!(": row {at}") } else { format!(":{at}") };
         errln!("error: {}{at}: {why}; the record was not written", args.input.display());

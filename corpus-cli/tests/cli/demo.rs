@@ -25,11 +25,14 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     assert_eq!((m["text"]["script"]["hans"].as_u64(), m["text"]["changes"]["converted"].as_u64()), (Some(2), Some(2)));
     assert_eq!(m["text"]["lang"]["zh"], 157);
     assert_eq!(m["tiers"]["restricted"]["licences"]["LicenseRef-TW-SAITD-1.0"], 16);
-    // The fictional contact in memo 16 is redacted: name, phone (with extension), e-mail.
+    // The fictional contact in memo 16 is redacted: name, phone (with extension), e-mail. The
+    // other six are false positives of the recall policy in two laws (卿雲勳章 ×5, 甘寧青區), of
+    // the kind BENCHMARKS.md counts per 1,000 characters ("names").
     assert_eq!(
         (m["pii"]["PERSON_NAME"].as_u64(), m["pii"]["TW_LANDLINE"].as_u64(), m["pii"]["EMAIL"].as_u64()),
-        (Some(1), Some(1), Some(1))
+        (Some(7), Some(1), Some(1))
     );
+    assert_eq!(m["pii_policy"]["public"], "recall");
     assert!(out.join("shards/public/train-00000-of-00001.parquet").exists());
     assert!(out.join("shards/restricted/train-00000-of-00001.parquet").exists());
     // 1 % of documents (by a seeded hash of the doc_id) are held out for validation.

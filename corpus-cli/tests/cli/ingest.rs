@@ -174,7 +174,9 @@ fn a_200_megabyte_line_is_dropped_without_being_held_in_memory() {
     let (status, peak_kb) = wait_with_peak_rss_kb(child);
     assert_eq!(status, 0, "corpus run failed");
     let peak_mb = peak_kb / 1024;
-    assert!(peak_mb < 160, "peak RSS {peak_mb} MB: the line was buffered");
+    // The baseline includes jieba's dictionary (~40 MB), loaded by the name finder for the
+    // record before; buffering the line would add its 200 MB.
+    assert!(peak_mb < 200, "peak RSS {peak_mb} MB: the line was buffered");
     let rows = ledger(&dir.join("out"));
     let big = dropped(&rows, "record_too_large");
     assert_eq!(big.len(), 1);

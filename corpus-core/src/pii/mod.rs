@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod detect;
 pub mod ids;
+pub mod names;
 pub mod stream;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,93 @@ use crate::batch::{DocBatch, TEXT};
 use crate::error::Result;
 use crate::stage::{Processed, Stage, Verdict};
 pub use detect::Detectors;
+
+/// How hard the detectors look (`[pii] policy`). Over-redaction costs a public release little;
+/// a leak costs everything.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// A value that passes its check digit (national ID, ARC, UBN, card) is redacted on its
+    /// shape and check alone unless a negative context (發票, ISBN, 版本 …) says otherwise;
+    /// keyed types take their cue on either side; plates in every official form and names
+    /// without a cue are found.
+    #[default]
+    Recall,
+    /// Keyed types need their cue before the value; old-format ARCs and UBNs need a cue; names
+    /// need a cue or a title. Allowed for the restricted tier only.
+    Precision,
+}
+
+impl Policy {
+    /// The name used in pipeline.toml, the manifest and the summary.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Policy::Recall => "recall",
+            Policy::Precision => "precision",
+        }
+    }
+}
+
+/// `[pii] policy`: one policy for every tier (`policy = "recall"`) or one per tier
+/// (`policy = { restricted = "precision" }`). Tiers that can be published are always `recall`:
+/// `precision` there is refused when the configuration is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PolicyByTier {
+    /// `restricted` documents (training only, never published).
+    pub restricted: Policy,
+}
+
+impl PolicyByTier {
+    /// The policy for documents of `tier`.
+    pub fn for_tier(self, tier: crate::batch::Tier) -> Policy {
+        if tier.is_public() { Policy::Recall } else { self.restricted }
+    }
+
+    /// Tier name → policy, for the manifest and the summary.
+    pub fn by_tier(self) -> BTreeMap<String, String> {
+        crate::batch::Tier::ALL
+            .into_iter()
+            .map(|t| (t.as_str().to_string(), self.for_tier(t).as_str().to_string()))
+            .collect()
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyByTier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(Policy),
+            PerTier(PerTier),
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct PerTier {
+            #[serde(default)]
+            public: Policy,
+            #[serde(default, rename = "public-share-alike")]
+            share_alike: Policy,
+            #[serde(default)]
+            restricted: Policy,
+        }
+        let refuse = |tier: &str| {
+            serde::de::Error::custom(format!(
+                "policy `precision` is not allowed for the {tier} tier: documents that can be published are redacted for recall (a leak costs more than a redacted number); use `policy = {{ restricted = \"precision\" }}`"
+            ))
+        };
+        match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "policy must be \"recall\", \"precision\" or a table such as { restricted = \"precision\" } (keys: public, public-share-alike, restricted)",
+            )
+        })? {
+            Raw::One(Policy::Precision) => Err(refuse("public")),
+            Raw::One(Policy::Recall) => Ok(Self::default()),
+            Raw::PerTier(t) if t.public == Policy::Precision => Err(refuse("public")),
+            Raw::PerTier(t) if t.share_alike == Policy::Precision => Err(refuse("public-share-alike")),
+            Raw::PerTier(t) => Ok(Self { restricted: t.restricted }),
+        }
+    }
+}
 
 /// The kind of a span: the fine type recorded in `pii` metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -155,6 +243,9 @@ pub struct PiiConfig {
     /// Redact personal names found by context rules (precision first; off to keep names).
     #[serde(default = "yes")]
     pub person_names: bool,
+    /// Recall or precision, per tier (see [`PolicyByTier`]).
+    #[serde(default)]
+    pub policy: PolicyByTier,
     /// The placeholder; `{type}` becomes the family (`ID_NUMBER`, `PHONE_NUMBER`, …). It must
     /// hold `{type}` and no digit, `@` or `.`, so that redacting twice changes nothing.
     #[serde(default = "default_placeholder", deserialize_with = "placeholder")]
@@ -186,7 +277,13 @@ fn placeholder<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<St
 
 impl Default for PiiConfig {
     fn default() -> Self {
-        Self { enabled: true, person_names: true, placeholder: default_placeholder(), id_key_file: None }
+        Self {
+            enabled: true,
+            person_names: true,
+            policy: PolicyByTier::default(),
+            placeholder: default_placeholder(),
+            id_key_file: None,
+        }
     }
 }
 
@@ -226,14 +323,22 @@ pub const PII: &str = "pii";
 /// The PII stage: redacts the text and records counts per type.
 #[derive(Debug)]
 pub struct PiiStage {
-    detectors: Arc<Detectors>,
+    /// The detectors of publishable tiers (always recall).
+    recall: Arc<Detectors>,
+    /// Those of the restricted tier (its own policy).
+    restricted: Arc<Detectors>,
     placeholder: String,
 }
 
 impl PiiStage {
     /// Builds the detectors.
     pub fn new(cfg: &PiiConfig) -> Self {
-        Self { detectors: Arc::new(Detectors::new(cfg.person_names)), placeholder: cfg.placeholder.clone() }
+        let recall = Arc::new(Detectors::with_policy(cfg.person_names, Policy::Recall));
+        let restricted = match cfg.policy.restricted {
+            Policy::Recall => recall.clone(),
+            policy => Arc::new(Detectors::with_policy(cfg.person_names, policy)),
+        };
+        Self { recall, restricted, placeholder: cfg.placeholder.clone() }
     }
 }
 
@@ -248,6 +353,26 @@ struct Redacted {
     counts: BTreeMap<&'static str, u64>,
 }
 
+/// Field names (lower-cased, contained) under which a value may be a person's name.
+const PERSON_FIELDS: [&str; 16] = [
+    "name",
+    "author",
+    "contact",
+    "person",
+    "姓名",
+    "名字",
+    "作者",
+    "聯絡人",
+    "連絡人",
+    "承辦人",
+    "負責人",
+    "申請人",
+    "代理人",
+    "當事人",
+    "收件人",
+    "寄件人",
+];
+
 /// Spans of `value` as it would be read under the label `key` (`生日：1995/03/28`): a detector
 /// that needs its keyword before the value finds it when the keyword is the field's name. The
 /// spans found in `value` alone are kept too; overlaps are merged.
@@ -255,7 +380,13 @@ fn labelled_spans(detectors: &Detectors, key: Option<&str>, value: &str) -> Vec<
     let mut spans = detectors.detect(value);
     if let Some(key) = key.filter(|k| !k.is_empty()) {
         let offset = key.chars().count() + 1;
+        // A field name reads as a label with a colon; for names that is a cue only when the
+        // field names a person (`{"title": "陸軍軍官學校…"}` holds no name).
+        let person_field = PERSON_FIELDS.iter().any(|f| key.to_lowercase().contains(f));
         for span in detectors.detect(&format!("{key}：{value}")) {
+            if span.kind == PiiKind::PersonName && !person_field {
+                continue;
+            }
             if span.end > offset {
                 spans.push(PiiSpan { kind: span.kind, start: span.start.max(offset) - offset, end: span.end - offset });
             }
@@ -354,27 +485,27 @@ pub fn redact_json(
 
 impl PiiStage {
     /// `value` redacted, when it held personal data; counts added to `counts`.
-    fn redact_str(&self, value: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
-        redact_value(&self.detectors, &self.placeholder, None, value, counts)
+    fn redact_str(&self, d: &Detectors, value: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
+        redact_value(d, &self.placeholder, None, value, counts)
     }
 
     /// The `meta` JSON redacted, when it held personal data: every string of it (see
     /// [`redact_json`]). Fails closed: when the raw JSON text shows personal data that the
     /// structured pass did not find (a value split across strings), the raw text is redacted.
-    fn redact_meta(&self, meta: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
-        let raw = self.detectors.detect(meta);
+    fn redact_meta(&self, d: &Detectors, meta: &str, counts: &mut BTreeMap<&'static str, u64>) -> Option<String> {
+        let raw = d.detect(meta);
         let mut value: serde_json::Value = match serde_json::from_str(meta) {
             Ok(v) => v,
             // Not JSON (a Parquet `meta` column holds any string): a plain string.
-            Err(_) => return self.redact_str(meta, counts),
+            Err(_) => return self.redact_str(d, meta, counts),
         };
         let mut found = BTreeMap::new();
-        let changed = redact_json(&self.detectors, &self.placeholder, None, &mut value, &mut found);
+        let changed = redact_json(d, &self.placeholder, None, &mut value, &mut found);
         found.into_iter().for_each(|(k, v)| *counts.entry(k).or_default() += v);
         let written = if changed { value.to_string() } else { meta.to_string() };
         // Whatever the detectors still see in the JSON text as it would be written (a value
         // split across strings, a cue in one key and the value in another) is redacted there.
-        let rest = if changed { self.detectors.detect(&written) } else { raw };
+        let rest = if changed { d.detect(&written) } else { raw };
         if rest.is_empty() {
             return changed.then_some(written);
         }
@@ -387,16 +518,21 @@ impl PiiStage {
     fn redact_document(&self, batch: &DocBatch, i: usize) -> Redacted {
         use arrow_array::Array;
         let mut r = Redacted::default();
-        r.text = self.redact_str(batch.texts().value(i), &mut r.counts);
+        // A row whose tier cannot be read is treated as publishable: recall.
+        let tiers = batch.tiers();
+        let restricted =
+            tiers.is_valid(i) && crate::batch::Tier::parse(tiers.value(i)) == Some(crate::batch::Tier::Restricted);
+        let d: &Detectors = if restricted { &self.restricted } else { &self.recall };
+        r.text = self.redact_str(d, batch.texts().value(i), &mut r.counts);
         let (sources, urls, metas) = (batch.sources(), batch.urls(), batch.metas());
         if sources.is_valid(i) {
-            r.source = self.redact_str(sources.value(i), &mut r.counts);
+            r.source = self.redact_str(d, sources.value(i), &mut r.counts);
         }
         if urls.is_valid(i) {
-            r.url = self.redact_str(urls.value(i), &mut r.counts);
+            r.url = self.redact_str(d, urls.value(i), &mut r.counts);
         }
         if metas.is_valid(i) {
-            r.meta = self.redact_meta(metas.value(i), &mut r.counts);
+            r.meta = self.redact_meta(d, metas.value(i), &mut r.counts);
         }
         r
     }
@@ -461,6 +597,30 @@ mod tests {
         assert_eq!(redact(text, &spans, "|||{type}|||"), "身分證字號：|||ID_NUMBER|||，電話|||PHONE_NUMBER|||。");
         let json = serde_json::to_string(&spans).unwrap_or_default();
         assert_eq!(json, r#"[{"type":"TW_NATIONAL_ID","start":6,"end":16},{"type":"TW_MOBILE","start":19,"end":31}]"#);
+    }
+
+    #[test]
+    fn policy_is_recall_for_every_publishable_tier() {
+        use crate::batch::Tier;
+        let parse = |src: &str| toml::from_str::<PiiConfig>(src).map_err(|e| e.to_string());
+        let default = parse("").unwrap_or_else(|e| panic!("{e}"));
+        assert!(Tier::ALL.iter().all(|t| default.policy.for_tier(*t) == Policy::Recall));
+        let restricted = parse("policy = { restricted = \"precision\" }").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(restricted.policy.for_tier(Tier::Restricted), Policy::Precision);
+        assert_eq!(restricted.policy.for_tier(Tier::Public), Policy::Recall);
+        assert_eq!(restricted.policy.by_tier()["restricted"], "precision");
+        for refused in ["policy = \"precision\"", "policy = { public-share-alike = \"precision\" }"] {
+            let e = parse(refused).err().unwrap_or_default();
+            assert!(e.contains("not allowed") && e.contains("restricted = \"precision\""), "{refused}: {e}");
+        }
+        assert!(parse("policy = \"fast\"").err().unwrap_or_default().contains("policy must be"));
+    }
+
+    #[test]
+    fn a_field_name_is_a_name_cue_only_for_person_fields() {
+        let d = Detectors::new(true);
+        assert!(labelled_spans(&d, Some("title"), "陸軍軍官學校組織規程").is_empty());
+        assert_eq!(labelled_spans(&d, Some("author name"), "陸志明").len(), 1);
     }
 
     proptest! {

@@ -90,13 +90,14 @@ pub fn redact_file(
     output: &Path,
     text_field: &str,
     cfg: &PiiConfig,
+    policy: super::Policy,
     max_record_bytes: usize,
 ) -> Result<RedactReport> {
     let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let kind = FileKind::from_name(&name).filter(|k| *k != FileKind::Text).ok_or_else(|| {
         Error::config(Location::file(input), "--input must be .jsonl, .jsonl.gz, .jsonl.zst or .parquet")
     })?;
-    let detectors = Detectors::new(cfg.person_names);
+    let detectors = Detectors::with_policy(cfg.person_names, policy);
     let tmp = tmp_path(output);
     let file = File::create(&tmp).at(&tmp)?;
     let out_name = output.to_string_lossy().to_ascii_lowercase();

@@ -829,6 +829,11 @@ fn build_manifest(
         run_date: plan.licensing.run_date.to_string(),
         terms_version: plan.licensing.terms.version.clone(),
         dedup: None,
+        pii_policy: if plan.config.config.pii.enabled {
+            plan.config.config.pii.policy.by_tier()
+        } else {
+            BTreeMap::new()
+        },
         pii: {
             let mut totals: BTreeMap<String, u64> = BTreeMap::new();
             for r in results {

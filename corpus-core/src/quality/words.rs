@@ -41,6 +41,23 @@ impl WordStats {
     }
 }
 
+/// Each Traditional character with one-character Simplified candidates → the first of them
+/// (OpenCC's TSCharacters), for the character image.
+pub(crate) fn simplified_map() -> FxHashMap<char, char> {
+    TS_CHARACTERS
+        .lines()
+        .filter_map(|line| {
+            let (key, candidates) = line.split_once('\t')?;
+            let mut k = key.chars();
+            let t = k.next().filter(|_| k.next().is_none())?;
+            let first = candidates.split(' ').next()?;
+            let mut f = first.chars();
+            let s = f.next().filter(|_| f.next().is_none())?;
+            Some((t, s))
+        })
+        .collect()
+}
+
 /// jieba with its dictionary, and the Traditional → Simplified character map.
 #[derive(Debug)]
 pub struct Segmenter {
@@ -52,21 +69,12 @@ impl Segmenter {
     /// The segmenter, loaded once per process (the dictionary takes ~0.2 s).
     pub fn get() -> &'static Segmenter {
         static SEGMENTER: OnceLock<Segmenter> = OnceLock::new();
-        SEGMENTER.get_or_init(|| {
-            let to_simplified = TS_CHARACTERS
-                .lines()
-                .filter_map(|line| {
-                    let (key, candidates) = line.split_once('\t')?;
-                    let mut k = key.chars();
-                    let t = k.next().filter(|_| k.next().is_none())?;
-                    let first = candidates.split(' ').next()?;
-                    let mut f = first.chars();
-                    let s = f.next().filter(|_| f.next().is_none())?;
-                    Some((t, s))
-                })
-                .collect();
-            Segmenter { jieba: jieba_rs::Jieba::new(), to_simplified }
-        })
+        SEGMENTER.get_or_init(|| Segmenter { jieba: jieba_rs::Jieba::new(), to_simplified: simplified_map() })
+    }
+
+    /// jieba, with its default dictionary.
+    pub fn jieba(&self) -> &jieba_rs::Jieba {
+        &self.jieba
     }
 
     /// The character image of `text`: same length in characters.

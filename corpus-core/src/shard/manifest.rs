@@ -231,6 +231,10 @@ pub struct DatasetManifest {
     pub run_date: String,
     /// The version of `licenses/terms.toml` applied.
     pub terms_version: String,
+    /// The PII policy in force per tier (`recall` or `precision`); empty when PII redaction
+    /// was off.
+    #[serde(default)]
+    pub pii_policy: BTreeMap<String, String>,
     /// Values redacted per PII type in the output (counts only, never values).
     pub pii: BTreeMap<String, u64>,
     /// Output documents per language and script, and what normalization changed in them.
