@@ -118,3 +118,25 @@ fn no_planted_value_reaches_any_output_log_or_report() {
         assert!(!everything.contains(value), "{value} leaked into an output, log or report");
     }
 }
+
+/// The policy in force is written in the manifest and printed in the summary; the restricted
+/// tier may have its own.
+#[test]
+fn issue_16_the_policy_is_in_the_manifest_and_the_summary() {
+    let dir = Dir::new();
+    dir.contribution("c", &["*.jsonl"], "");
+    dir.write("contributions/c/a.jsonl", jsonl("a", 3));
+    let config = dir.pipeline("[pii]\npolicy = { restricted = \"precision\" }\n");
+    let o = run(&["run", config.to_str().expect("utf8")]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).contains("pii policy  public recall, public-share-alike recall, restricted precision"),
+        "{}",
+        stdout(&o)
+    );
+    let m = manifest(&dir.join("out"));
+    assert_eq!(
+        m["pii_policy"],
+        serde_json::json!({"public": "recall", "public-share-alike": "recall", "restricted": "precision"})
+    );
+}

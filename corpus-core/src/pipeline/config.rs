@@ -100,6 +100,10 @@ impl LoadedConfig {
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             src,
         };
+        if let Err(message) = loaded.config.quality.resolved_overrides() {
+            let at = loaded.src.find("quality.overrides").unwrap_or(0);
+            return Err(loaded.error(at..at, "overrides", message));
+        }
         if let Err((key, message)) = loaded.config.dedup.params() {
             let at = loaded.src.find("[dedup]").unwrap_or(0);
             return Err(loaded.error(at..at, key, format!("[dedup] {key} {message}")));

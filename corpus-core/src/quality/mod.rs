@@ -176,6 +176,52 @@ pub struct QualityConfig {
     pub min_function_words: u32,
     /// …judged only when the sample has at least this many Han words.
     pub word_min_words: u32,
+    /// `[[quality.overrides]]`: other thresholds for some contributions. Each table names
+    /// `contributions` (ids, `*` globs allowed) and any keys above; the first table that
+    /// matches a document's contribution applies, over the values above.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<toml::Table>,
+}
+
+impl QualityConfig {
+    /// The contribution patterns and the whole config of each override, in order; an error
+    /// names the override (1-based) and the key.
+    pub fn resolved_overrides(&self) -> std::result::Result<Vec<(Vec<String>, QualityConfig)>, String> {
+        let base = toml::Table::try_from(QualityConfig { overrides: Vec::new(), ..self.clone() })
+            .map_err(|e| format!("[quality]: {e}"))?;
+        self.overrides
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let at = format!("[[quality.overrides]] number {}", i + 1);
+                let ids = match o.get("contributions") {
+                    Some(toml::Value::Array(a)) if !a.is_empty() => a
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .ok_or_else(|| format!("{at}: `contributions` must list contribution ids as strings"))
+                        })
+                        .collect::<std::result::Result<Vec<_>, _>>()?,
+                    _ => {
+                        return Err(format!(
+                            "{at}: `contributions = [\"<id>\", …]` is required (ids or globs such as \"debian-*\")"
+                        ));
+                    }
+                };
+                let mut merged = base.clone();
+                for (k, v) in o.iter().filter(|(k, _)| k.as_str() != "contributions") {
+                    if matches!(k.as_str(), "enabled" | "overrides") {
+                        return Err(format!("{at}: `{k}` applies to the whole stage and cannot be overridden"));
+                    }
+                    merged.insert(k.clone(), v.clone());
+                }
+                let cfg: QualityConfig =
+                    merged.try_into().map_err(|e: toml::de::Error| format!("{at}: {}", e.message()))?;
+                Ok((ids, cfg))
+            })
+            .collect()
+    }
 }
 
 impl Default for QualityConfig {
@@ -184,20 +230,20 @@ impl Default for QualityConfig {
             enabled: true,
             min_chars: 10,
             max_chars: 5_000_000,
-            min_cjk_share: 0.3,
-            max_duplicate_lines: 0.3,
-            max_duplicate_line_chars: 0.2,
+            min_cjk_share: 0.22,
+            max_duplicate_lines: 0.33,
+            max_duplicate_line_chars: 0.22,
             max_duplicate_paragraphs: 0.3,
             max_duplicate_paragraph_chars: 0.2,
             max_top_2gram: 0.2,
             max_top_3gram: 0.18,
             max_top_4gram: 0.16,
             ngram_min_chars: 100,
-            max_symbols: 0.1,
+            max_symbols: 0.17,
             min_content: 0.3,
             max_punctuation: 0.3,
             min_punctuation: 0.01,
-            min_terminated_chars: 0.3,
+            min_terminated_chars: 0.15,
             max_boilerplate_chars: 0.3,
             boilerplate_phrases: Vec::new(),
             max_mojibake: 0.01,
@@ -206,6 +252,7 @@ impl Default for QualityConfig {
             max_single_char_words: 0.75,
             min_function_words: 1,
             word_min_words: 100,
+            overrides: Vec::new(),
         }
     }
 }
@@ -274,6 +321,8 @@ impl Signals {
 #[derive(Debug)]
 pub struct QualityStage {
     cfg: QualityConfig,
+    /// The stages of `[[quality.overrides]]`, with the contribution ids they apply to.
+    overrides: Vec<(globset::GlobSet, QualityStage)>,
     boilerplate: AhoCorasick,
     /// The first two characters of every phrase (ASCII lower-cased), hashed into 4,096 bits: a
     /// line without one of these pairs holds no phrase, and most lines have none, so the
@@ -309,7 +358,25 @@ impl QualityStage {
                 openings.fill(u64::MAX); // a one-character phrase: every line is a candidate
             }
         }
-        Ok(Self { cfg: cfg.clone(), boilerplate, openings })
+        let mut overrides = Vec::new();
+        for (ids, o) in cfg.resolved_overrides().map_err(|e| Error::config(Default::default(), e))? {
+            let mut set = globset::GlobSetBuilder::new();
+            for id in &ids {
+                let glob = globset::Glob::new(id).map_err(|e| {
+                    Error::config(Default::default(), format!("[[quality.overrides]] contribution `{id}`: {e}"))
+                })?;
+                set.add(glob);
+            }
+            let set =
+                set.build().map_err(|e| Error::config(Default::default(), format!("[[quality.overrides]]: {e}")))?;
+            overrides.push((set, QualityStage::new(&o)?));
+        }
+        Ok(Self { cfg: cfg.clone(), overrides, boilerplate, openings })
+    }
+
+    /// The stage whose thresholds apply to documents of `contribution`.
+    fn for_contribution(&self, contribution: &str) -> &QualityStage {
+        self.overrides.iter().find(|(ids, _)| ids.is_match(contribution)).map_or(self, |(_, stage)| stage)
     }
 
     /// Measures `text`.
@@ -465,12 +532,14 @@ impl Stage for QualityStage {
 
     fn process(&self, batch: DocBatch) -> Result<Processed> {
         use rayon::prelude::*;
-        let texts = batch.texts();
+        let (texts, contributions) = (batch.texts(), batch.contribution_ids());
         let judged: Vec<(Signals, Option<(DropReason, String)>)> = (0..batch.num_rows())
             .into_par_iter()
             .map(|i| {
-                let s = self.signals(texts.value(i));
-                let verdict = self.judge(&s);
+                let stage =
+                    if self.overrides.is_empty() { self } else { self.for_contribution(contributions.value(i)) };
+                let s = stage.signals(texts.value(i));
+                let verdict = stage.judge(&s);
                 (s, verdict)
             })
             .collect();
@@ -707,6 +776,41 @@ pub fn is_punctuation(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overrides_apply_to_their_contributions_only() {
+        let cfg: QualityConfig = toml::from_str(
+            "min_terminated_chars = 0.3\n[[overrides]]\ncontributions = [\"debian-*\", \"manpages\"]\nmin_terminated_chars = 0.15\nmax_symbols = 0.2\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let stage = QualityStage::new(&cfg).unwrap_or_else(|e| panic!("{e}"));
+        for id in ["debian-reference", "manpages"] {
+            let o = &stage.for_contribution(id).cfg;
+            let unchanged = QualityConfig::default().max_duplicate_lines;
+            assert_eq!((o.min_terminated_chars, o.max_symbols, o.max_duplicate_lines), (0.15, 0.2, unchanged), "{id}");
+        }
+        assert_eq!(stage.for_contribution("moj-laws").cfg.min_terminated_chars, 0.3);
+        // A man page's option list ends no sentence: dropped by default, kept by the override.
+        let page = "ls 列出目錄內容\n\n列出檔案的資訊，預設為目前的目錄。\n\n-a, --all\n不隱藏任何以 . 開始的項目\n-l\n使用較長格式列出資訊\n-h\n以容易理解的格式印出檔案大小\n";
+        let dropped = stage.judge(&stage.signals(page));
+        assert!(dropped.as_ref().is_some_and(|(r, _)| *r == DropReason::UnterminatedLines), "{dropped:?}");
+        let o = stage.for_contribution("manpages");
+        assert_eq!(o.judge(&o.signals(page)), None, "{:?}", o.signals(page));
+    }
+
+    #[test]
+    fn a_bad_override_names_itself_and_the_key() {
+        for (src, expect) in [
+            ("[[overrides]]\nmax_symbols = 0.2\n", "`contributions = [\"<id>\", …]` is required"),
+            ("[[overrides]]\ncontributions = [\"a\"]\nmax_symbol = 0.2\n", "number 1: unknown field `max_symbol`"),
+            ("[[overrides]]\ncontributions = [\"a\"]\nmax_symbols = 2.0\n", "number 1"),
+            ("[[overrides]]\ncontributions = [\"a\"]\nenabled = false\n", "cannot be overridden"),
+        ] {
+            let cfg: QualityConfig = toml::from_str(src).unwrap_or_else(|e| panic!("{e}"));
+            let e = cfg.resolved_overrides().err().unwrap_or_default();
+            assert!(e.contains(expect), "{src}: {e}");
+        }
+    }
 
     fn stage() -> QualityStage {
         QualityStage::new(&QualityConfig::default()).unwrap_or_else(|e| panic!("{e}"))
