@@ -317,8 +317,12 @@ impl Detectors {
         if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
             return; // Most Chinese text has no ASCII letter (full-width ones are folded).
         }
+        // In recall an ID glued to letters (`CodeA123456789x`, `IDA123456789`) still counts: its
+        // check digit is the evidence; in precision it must stand apart from letters too.
+        let recall = self.policy == Policy::Recall;
         for m in self.ids.find_iter(t) {
-            if !isolated(t, m.start(), m.end(), |c| c.is_ascii_alphanumeric()) {
+            let part_of = |c: char| c.is_ascii_digit() || (!recall && c.is_ascii_alphabetic());
+            if !isolated(t, m.start(), m.end(), part_of) {
                 continue;
             }
             let upper = m.as_str().to_ascii_uppercase();
@@ -501,9 +505,9 @@ impl Detectors {
             let version_cue = ["版本", "version", "ver", "v"].iter().any(|w| before.trim_end().ends_with(w));
             // A section number (第 6.2.4.3 節) or a small dotted version (2.6.22.16, 3.9.9.12)
             // without an address word near it.
-            let section =
-                before.trim_end().ends_with('第') || window_after(t, m.end(), 3).trim_start().starts_with(['節', '章']);
             let octets: Vec<u32> = m.as_str().split('.').filter_map(|o| o.parse().ok()).collect();
+            let section = (before.trim_end().ends_with('第') && octets.iter().all(|&o| o < 100))
+                || window_after(t, m.end(), 3).trim_start().starts_with(['節', '章']);
             let small = octets.first().is_some_and(|&o| o < 10) && octets.iter().all(|&o| o < 30);
             let address_cue =
                 || cued_near(t, m.start(), m.end(), 12, 4, &["IP", "ip", "位址", "地址", "主機", "host", "來源"]);
