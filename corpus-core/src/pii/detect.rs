@@ -465,7 +465,7 @@ impl Detectors {
             // 泰語 TIS-620, CP874): a plate in running text stands among Chinese.
             let latin_word =
                 |w: &str| w.as_bytes().windows(2).any(|p| p[0].is_ascii_alphabetic() && p[1].is_ascii_alphabetic());
-            let among_latin = latin_word(window(t, m.start(), 16)) || latin_word(window_after(t, m.end(), 16));
+            let among_latin = latin_word(window(t, m.start(), 6)) || latin_word(window_after(t, m.end(), 6));
             if form && !among_latin && isolated(t, m.start(), m.end(), part_of_code) && !NOT_PLATES.contains(&letters) {
                 found.push((m.start(), m.end(), PiiKind::LicensePlate));
             }
