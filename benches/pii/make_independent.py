@@ -193,6 +193,13 @@ def main():
             while inside(cut):
                 cut = rng.randrange(len(s))
             head, tail = s[:cut], s[cut:]
+            # Next to an English word a value is written with a space (`位址 2001:… nfs`), as
+            # people write it; glued (`…1dd5nfs`) it would be part of that word.
+            word = lambda c: c.isascii() and c.isalnum()
+            if head and not before and word(head[-1]) and word(value[0]):
+                head += " "
+            if tail and not after and word(tail[0]) and word(value[-1]):
+                tail = " " + tail
             text = head + before + value + after + tail
             start = len(head) + len(before)
             rec = {

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Microsoft Presidio (presidio-analyzer 2.2.366, pattern recognizers only, language "en") side by
-# side with `corpus redact`: accuracy on fixtures/pii/eval.jsonl (benches/pii/score.py) and speed
-# on the laws corpus. Prints markdown.
+# side with `corpus redact`: accuracy on labelled PII sets (benches/pii/score.py, both tools on each
+# set in the same run) and speed on the laws corpus. Prints markdown.
 #
-#   benches/pii/presidio_compare.sh
+#   benches/pii/presidio_compare.sh [GOLD.jsonl ...]
+#   GOLD_SETS="fixtures/pii/eval.jsonl target/pii-indep-1.jsonl target/pii-indep-2.jsonl" benches/pii/presidio_compare.sh
 #
-# Environment: PRESIDIO_VENV (a venv to create or reuse; default: a temporary one),
+# Gold sets: the arguments, else GOLD_SETS (space-separated), else fixtures/pii/eval.jsonl. A
+# relative path is taken from the current directory, else from the repository root. The
+# independent sets come from `python3 benches/pii/make_independent.py --seed S --n 3000 --out F`.
+# Environment: CORPUS (the `corpus` binary; default target/release/corpus, built if missing),
+# PRESIDIO_VENV (a venv to create or reuse; default: a temporary one),
 # LAWS (default: <repo>/shared or <repo>/../shared data/tw-laws/laws-zh.jsonl.zst),
 # SAMPLE_DOCS (laws timed for both tools, default 300), REPEAT (runs per timing, default 3).
 # Needs python3 (venv, pip reaching PyPI) and zstd (or pip's zstandard). No spaCy model is
@@ -19,8 +24,16 @@ trap 'rm -rf "$WORK"' EXIT
 VENV=${PRESIDIO_VENV:-$WORK/venv}
 SAMPLE_DOCS=${SAMPLE_DOCS:-300}
 REPEAT=${REPEAT:-3}
-GOLD=$ROOT/fixtures/pii/eval.jsonl
-CORPUS=$ROOT/target/release/corpus
+CORPUS_DEFAULT=$ROOT/target/release/corpus
+CORPUS=${CORPUS:-$CORPUS_DEFAULT}
+if (($#)); then GOLDS=("$@"); else read -r -a GOLDS <<<"${GOLD_SETS:-fixtures/pii/eval.jsonl}"; fi
+((${#GOLDS[@]})) || { echo "no gold set given" >&2; exit 2; }
+for i in "${!GOLDS[@]}"; do
+    g=${GOLDS[$i]}
+    [[ $g == /* || -f $g ]] || g=$ROOT/$g
+    [[ -f $g ]] || { echo "gold set not found: ${GOLDS[$i]}" >&2; exit 2; }
+    GOLDS[$i]=$(cd "$(dirname "$g")" && pwd)/$(basename "$g")
+done
 if [[ -z ${LAWS:-} ]]; then
     for d in "$ROOT/shared" "$ROOT/../shared"; do
         [[ -f $d/data/tw-laws/laws-zh.jsonl.zst ]] && LAWS=$d/data/tw-laws/laws-zh.jsonl.zst && break
@@ -29,7 +42,10 @@ fi
 [[ -f ${LAWS:-} ]] || { echo "laws-zh.jsonl.zst not found; set LAWS" >&2; exit 2; }
 log() { echo "[presidio_compare] $*" >&2; }
 
-[[ -x $CORPUS ]] || (cd "$ROOT" && cargo build --release -p corpus-cli)
+if [[ ! -x $CORPUS ]]; then
+    [[ $CORPUS == "$CORPUS_DEFAULT" ]] || { echo "CORPUS=$CORPUS is not an executable" >&2; exit 2; }
+    (cd "$ROOT" && cargo build --release -p corpus-cli)
+fi
 
 [[ -x $VENV/bin/python ]] || python3 -m venv "$VENV"
 PY=$VENV/bin/python
@@ -47,12 +63,18 @@ else
 fi
 head -n "$SAMPLE_DOCS" "$WORK/laws.jsonl" >"$WORK/sample.jsonl"
 
-log "accuracy: Presidio and corpus redact on $GOLD"
-"$PY" "$HERE/presidio_run.py" predict --input "$GOLD" --output "$WORK/pred_presidio.jsonl"
-"$PY" "$HERE/presidio_run.py" predict --input "$GOLD" --output "$WORK/pred_presidio_035.jsonl" --min-score 0.35
-"$CORPUS" redact -q --input "$GOLD" --output "$WORK/pred_corpus.jsonl"
-for s in presidio presidio_035 corpus; do
-    python3 "$HERE/score.py" --json --gold "$GOLD" --pred "$WORK/pred_$s.jsonl" >"$WORK/score_$s.json"
+for i in "${!GOLDS[@]}"; do
+    GOLD=${GOLDS[$i]}
+    D=$WORK/acc/$i
+    mkdir -p "$D"
+    echo "${GOLD#"$ROOT"/}" >"$D/name"
+    log "accuracy: Presidio and corpus redact on $GOLD"
+    "$PY" "$HERE/presidio_run.py" predict --input "$GOLD" --output "$D/pred_presidio.jsonl"
+    "$PY" "$HERE/presidio_run.py" predict --input "$GOLD" --output "$D/pred_presidio_035.jsonl" --min-score 0.35
+    "$CORPUS" redact -q --input "$GOLD" --output "$D/pred_corpus.jsonl"
+    for s in presidio presidio_035 corpus; do
+        python3 "$HERE/score.py" --json --gold "$GOLD" --pred "$D/pred_$s.jsonl" >"$D/score_$s.json"
+    done
 done
 
 log "speed: Presidio on the first $SAMPLE_DOCS laws ($REPEAT runs)"

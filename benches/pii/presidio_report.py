@@ -6,7 +6,9 @@
         wall seconds per run, CPU seconds (user+sys of the child) per run, detections by type
         in OUT (its `pii` lists).
     presidio_report.py report DIR
-        print the markdown tables from the files presidio_compare.sh leaves in DIR.
+        print the markdown tables from the files presidio_compare.sh leaves in DIR: one accuracy
+        table per gold set (DIR/acc/<n>/name, score_{presidio,presidio_035,corpus}.json), an
+        overall table when there are several, and the speed table (DIR/speed_*.json).
 """
 
 import json
@@ -69,28 +71,82 @@ def prf_cells(row):
     return f"{f3(row['precision'])} | {f3(row['recall'])} | {f3(row['f1'])}"
 
 
-def report(d):
-    load = lambda name: json.load(open(os.path.join(d, name), encoding="utf-8"))
-    systems = [("Presidio (default, score ≥ 0)", load("score_presidio.json")),
-               ("Presidio (score ≥ 0.35)", load("score_presidio_035.json")),
-               ("corpus redact", load("score_corpus.json"))]
-    lines = load("score_corpus.json")["lines"]
-    print(f"## Accuracy on fixtures/pii/eval.jsonl ({lines['gold']} lines: {lines['positive']} positive, "
+SYSTEMS = [("Presidio (default, score ≥ 0)", "presidio"), ("Presidio (score ≥ 0.35)", "presidio_035"),
+           ("corpus redact", "corpus")]
+# The fine types presidio_run.py can map Presidio's results onto (see its docstring).
+PRESIDIO_REACHABLE = ["EMAIL", "CREDIT_CARD", "IPV4", "IPV6", "TW_MOBILE", "TW_LANDLINE"]
+
+
+def load_sets(d):
+    """The accuracy runs in DIR/acc/<n>/ (name, score_<system>.json), in the order given."""
+    acc = os.path.join(d, "acc")
+    sets = []
+    for n in sorted(os.listdir(acc), key=int):
+        sub = os.path.join(acc, n)
+        name = open(os.path.join(sub, "name"), encoding="utf-8").read().strip()
+        scores = {key: json.load(open(os.path.join(sub, f"score_{key}.json"), encoding="utf-8")) for _, key in SYSTEMS}
+        sets.append((name, scores))
+    return sets
+
+
+def accuracy_table(name, scores):
+    systems = [(label, scores[key]) for label, key in SYSTEMS]
+    lines = scores["corpus"]["lines"]
+    print(f"## Accuracy on {name} ({lines['gold']} lines: {lines['positive']} positive, "
           f"{lines['negative']} hard negatives; IoU ≥ 0.5; P / R / F1)\n")
-    print("| family | " + " | ".join(f"{n} P | R | F1" for n, _ in systems) + " |")
-    print("|---|" + "---:|---:|---:|" * len(systems))
+    print("| family | gold | " + " | ".join(f"{n} P | R | F1" for n, _ in systems) + " |")
+    print("|---|---:|" + "---:|---:|---:|" * len(systems))
     for fam in FAMILIES:
-        print(f"| {fam} | " + " | ".join(prf_cells(s["by_family"][fam]) for _, s in systems) + " |")
+        rows = [s["by_family"][fam] for _, s in systems]
+        gold = rows[0]["tp"] + rows[0]["fn"]
+        if gold == 0 and not any(r["fp"] for r in rows):
+            continue  # no gold span and no prediction of this family in this set
+        print(f"| {fam} | {gold} | " + " | ".join(prf_cells(r) for r in rows) + " |")
     other = [sum(r["fp"] for f, r in s["by_family"].items() if f.startswith("?")) for _, s in systems]
-    print("| other Presidio types (false positives only) | " + " | ".join(f"{n} FP | | " for n in other) + " |")
+    print("| other Presidio types (false positives only) | | " + " | ".join(f"{n} FP | | " for n in other) + " |")
     for label, key in (("**overall, all but PERSON_NAME** (micro, fine types)", "overall_excluding_person_name"),
                        ("**PERSON_NAME** (separately)", "person_name")):
-        print(f"| {label} | " + " | ".join(prf_cells(s[key]) for _, s in systems) + " |")
+        gold = systems[0][1][key]["tp"] + systems[0][1][key]["fn"]
+        print(f"| {label} | {gold} | " + " | ".join(prf_cells(s[key]) for _, s in systems) + " |")
     print()
     for n, s in systems:
-        o = s["overall_excluding_person_name"]
-        print(f"- {n}: overall TP {o['tp']}, FP {o['fp']}, FN {o['fn']}; false positives on the hard-negative "
-              f"lines {s['negative_fps']['count']}; PERSON_NAME TP {s['person_name']['tp']} of 130")
+        o, pn = s["overall_excluding_person_name"], s["person_name"]
+        neg = (f"; false positives on the hard-negative lines {s['negative_fps']['count']}"
+               if lines["negative"] else "")
+        others = sorted(((r["fp"], f[1:]) for f, r in s["by_family"].items() if f.startswith("?") and r["fp"]), reverse=True)
+        others = f"; other types: {', '.join(f'{t} {c}' for c, t in others)}" if others else ""
+        print(f"- {n}: overall TP {o['tp']}, FP {o['fp']}, FN {o['fn']}{neg}; PERSON_NAME TP {pn['tp']} of "
+              f"{pn['tp'] + pn['fn']}{others}")
+
+
+def report(d):
+    load = lambda name: json.load(open(os.path.join(d, name), encoding="utf-8"))
+    sets = load_sets(d)
+    for i, (name, scores) in enumerate(sets):
+        if i:
+            print()
+        accuracy_table(name, scores)
+    if len(sets) > 1:
+        print("\n## Overall on every set (micro over fine types, all but PERSON_NAME; P / R / F1)\n")
+        print("| set | gold spans | " + " | ".join(f"{n} P | R | F1" for n, _ in SYSTEMS) + " |")
+        print("|---|---:|" + "---:|---:|---:|" * len(SYSTEMS))
+        for name, scores in sets:
+            o = scores["corpus"]["overall_excluding_person_name"]
+            print(f"| {name} | {o['tp'] + o['fn']} | "
+                  + " | ".join(prf_cells(scores[key]["overall_excluding_person_name"]) for _, key in SYSTEMS) + " |")
+    gold_fams, presidio_fams = set(), set()
+    for _, scores in sets:
+        for key in ("presidio", "presidio_035"):
+            for fam, r in scores[key]["by_family"].items():
+                if r["tp"] + r["fn"]:
+                    gold_fams.add(fam)
+                if r["tp"] + r["fp"]:
+                    presidio_fams.add(fam)
+    never = [f for f in FAMILIES + ["PERSON_NAME"] if f in gold_fams and f not in presidio_fams]
+    if never:
+        print(f"\nFamilies with gold spans that Presidio never predicted on any set: {', '.join(never)} "
+              f"(presidio_run.py can map Presidio's results only onto {', '.join(PRESIDIO_REACHABLE)}; "
+              "PERSON_NAME would need the spaCy NER recognizer, which is not loaded).")
 
     sample_p, sample_c, full_c = load("speed_presidio.json"), load("speed_corpus_sample.json"), load("speed_corpus_full.json")
     mbs = lambda r: r["bytes"] / 1e6 / r["median_s"]

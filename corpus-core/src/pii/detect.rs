@@ -399,10 +399,12 @@ impl Detectors {
             let (mut start, end) = (m.start(), m.end());
             let local = &t[start..start + t[start..end].find('@').unwrap_or(0)];
             if local.chars().all(is_han) {
-                // From after the last character of a cue (寄至, 信箱, 為 …) in the Han run.
-                if let Some((i, c)) = local.char_indices().rev().find(|(_, c)| "至到往給為是寄箱件址".contains(*c))
-                {
-                    start += i + c.len_utf8();
+                // From after the last cue word in the Han run (寄至陳小明@…, 信箱陳小明@…); single
+                // characters such as 為 are given names too (林為民@…).
+                let cues =
+                    ["寄至", "寄到", "寄給", "寄往", "信箱", "郵件", "郵箱", "地址", "帳號", "請寄", "來信", "聯絡"];
+                if let Some(cut) = cues.iter().filter_map(|c| local.rfind(c).map(|i| i + c.len())).max() {
+                    start += cut;
                 }
             }
             while t[start..].starts_with('.') {
@@ -426,7 +428,10 @@ impl Detectors {
             let amount = t[end..].starts_with(['元', '萬', '億', '號', '%']) || t[..start].ends_with(['$', '第']);
             let date = (m.as_str().starts_with("19") || m.as_str().starts_with("20") && m.as_str() < "2040")
                 && date_ok(m.as_str());
-            let not_ubn = ["電話", "傳真", "手機", "Tel", "TEL", "Fax", "分機", "帳號", "卡號"];
+            // A number after another kind of number word (編號, 號碼 …) is that number: a UBN with
+            // its own cue was found above.
+            let not_ubn =
+                ["電話", "傳真", "手機", "Tel", "TEL", "Fax", "分機", "帳號", "卡號", "編號", "號碼", "代號", "代碼"];
             // A number among numbers (a table, a dump, a list of sizes) is not a lone identifier.
             let among_numbers = window(t, start, 10).bytes().any(|b| b.is_ascii_digit())
                 || window_after(t, end, 10).bytes().any(|b| b.is_ascii_digit());
@@ -466,7 +471,12 @@ impl Detectors {
             let latin_word =
                 |w: &str| w.as_bytes().windows(2).any(|p| p[0].is_ascii_alphabetic() && p[1].is_ascii_alphabetic());
             let among_latin = latin_word(window(t, m.start(), 6)) || latin_word(window_after(t, m.end(), 6));
-            if form && !among_latin && isolated(t, m.start(), m.end(), part_of_code) && !NOT_PLATES.contains(&letters) {
+            if form
+                && !among_latin
+                && isolated(t, m.start(), m.end(), part_of_code)
+                && !NOT_PLATES.contains(&letters)
+                && !cued_near(t, m.start(), m.end(), 8, 0, &DECOYS)
+            {
                 found.push((m.start(), m.end(), PiiKind::LicensePlate));
             }
         }
@@ -533,7 +543,8 @@ impl Detectors {
             // global one (d50:8325::1).
             let s = m.as_str();
             let ipv6_word = ends_with_ignore_case(&t[..m.start()], "ipv") && s.starts_with('6');
-            let cut = |k: usize| k == 0 || s.as_bytes()[k - 1] == b':' || (k == 1 && ipv6_word);
+            let cut =
+                |k: usize| (k == 0 && !ipv6_word) || (k > 0 && s.as_bytes()[k - 1] == b':') || (k == 1 && ipv6_word);
             let parsed = (0..=s.len().min(5)).filter(|&k| cut(k)).find_map(|k| {
                 // An address may end in `::` (2001:b011::); a colon after it is punctuation.
                 [&s[k..], s[k..].trim_end_matches(':')].into_iter().find_map(|rest| {
@@ -547,7 +558,10 @@ impl Detectors {
                 // `IPv6` glued before an address is its label.
                 let before_ok =
                     ends_with_ignore_case(&t[..start], "ipv6") || !t[..start].chars().next_back().is_some_and(word);
-                if before_ok && !t[start + len..].starts_with(word) {
+                // After an address of three groups or more a letter is the next word, glued
+                // (`…:1dd5nfs`); after two (`de::C|N`) it is the rest of a name.
+                let groups = t[start..start + len].split(':').filter(|g| !g.is_empty()).count();
+                if before_ok && (groups >= 3 || !t[start + len..].starts_with(word)) {
                     found.push((start, start + len, PiiKind::Ipv6));
                 }
             }
@@ -585,7 +599,10 @@ fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
 
 /// The (at most) `chars` characters before byte `at`.
 fn window(t: &str, at: usize, chars: usize) -> &str {
-    let start = t[..at].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i);
+    if chars == 0 {
+        return "";
+    }
+    let start = t[..at].char_indices().rev().nth(chars - 1).map_or(0, |(i, _)| i);
     &t[start..at]
 }
 
@@ -710,8 +727,9 @@ fn date_ok(v: &str) -> bool {
     year_ok && (1..=12).contains(&m) && (1..=days).contains(&d)
 }
 
-/// Sorts, drops overlaps (the longer span wins, then the earlier kind), and converts byte
-/// offsets to character offsets.
+/// Sorts, merges overlaps into their union (the kind of the longer span, then the earlier
+/// kind: two detectors that each took part of a value must not leave the rest of it), and
+/// converts byte offsets to character offsets.
 fn resolve(t: &str, mut found: Vec<(usize, usize, PiiKind)>) -> Vec<PiiSpan> {
     found.sort_by(|a, b| a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0))).then(a.2.cmp(&b.2)));
     let mut kept: Vec<(usize, usize, PiiKind)> = Vec::with_capacity(found.len());
@@ -719,8 +737,9 @@ fn resolve(t: &str, mut found: Vec<(usize, usize, PiiKind)>) -> Vec<PiiSpan> {
         match kept.last_mut() {
             Some(last) if f.0 < last.1 => {
                 if f.1 - f.0 > last.1 - last.0 {
-                    *last = f;
+                    last.2 = f.2;
                 }
+                last.1 = last.1.max(f.1);
             }
             _ => kept.push(f),
         }
@@ -916,6 +935,13 @@ mod tests {
         one("信箱：陳小明@example.com", PiiKind::Email, "陳小明@example.com");
         one("請寄至josé.garcía@correo.es", PiiKind::Email, "josé.garcía@correo.es");
         one("寄到用戶@例子.台灣即可", PiiKind::Email, "用戶@例子.台灣");
+        // 為 is a given name here, not a cue; and no detector may leave a piece of a value.
+        let d = Detectors::new(true);
+        let text = "信箱林為民@example.com";
+        assert_eq!(super::super::redact(text, &d.detect(text), "|||{type}|||"), "信箱|||EMAIL_ADDRESS|||");
+        one("來源IPv6：2401:E180:7D45:1F4E::89B8。", PiiKind::Ipv6, "2401:E180:7D45:1F4E::89B8");
+        assert!(kinds("擬辦型號VHW-1718之名稱").is_empty());
+        assert!(kinds("掛號號碼37770645。").is_empty());
         one("住址：台北縣板橋市中山路一段100號之4", PiiKind::TwAddress, "台北縣板橋市中山路一段100號之4");
         one("寄到 950 梅山市華興路3段9號之0。", PiiKind::TwAddress, "950 梅山市華興路3段9號之0");
         one("地址：南投市大橋頭巷59號6樓", PiiKind::TwAddress, "南投市大橋頭巷59號6樓");

@@ -353,25 +353,37 @@ struct Redacted {
     counts: BTreeMap<&'static str, u64>,
 }
 
-/// Field names (lower-cased, contained) under which a value may be a person's name.
-const PERSON_FIELDS: [&str; 16] = [
-    "name",
-    "author",
-    "contact",
-    "person",
-    "姓名",
-    "名字",
-    "作者",
-    "聯絡人",
-    "連絡人",
-    "承辦人",
-    "負責人",
-    "申請人",
-    "代理人",
-    "當事人",
-    "收件人",
-    "寄件人",
-];
+/// Whether a field name (or a label of several: `個人 聯絡人`) names a person: one of its words
+/// (split at spaces, `_`, `-`, `.` and camelCase) is a person word, or it holds a Chinese one.
+fn is_person_field(key: &str) -> bool {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in key.chars() {
+        let separator = matches!(c, ' ' | '_' | '-' | '.');
+        if separator || (c.is_ascii_uppercase() && prev_lower) {
+            words.push(std::mem::take(&mut word));
+        }
+        if !separator {
+            word.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_ascii_lowercase();
+    }
+    words.push(word);
+    // `name` alone, or after a word that makes it a person's (`user_name`, `firstName`), not
+    // any name (`law_name`, `file_name`).
+    let person = |w: &str| matches!(w, "author" | "authors" | "contact" | "person" | "fullname" | "username");
+    let of_person = |w: &str| matches!(w, "user" | "full" | "first" | "last" | "given" | "family" | "real" | "display");
+    let name_of_person = words.iter().enumerate().any(|(i, w)| {
+        matches!(w.as_str(), "name" | "names")
+            && (words.len() == 1 || i > 0 && (of_person(&words[i - 1]) || person(&words[i - 1])))
+    });
+    name_of_person || words.iter().any(|w| person(w)) || PERSON_FIELDS.iter().any(|f| key.contains(f))
+}
+
+/// Chinese field names under which a value may be a person's name (contained in the key).
+const PERSON_FIELDS: [&str; 12] =
+    ["姓名", "名字", "作者", "聯絡人", "連絡人", "承辦人", "負責人", "申請人", "代理人", "當事人", "收件人", "寄件人"];
 
 /// Spans of `value` as it would be read under the label `key` (`生日：1995/03/28`): a detector
 /// that needs its keyword before the value finds it when the keyword is the field's name. The
@@ -382,7 +394,7 @@ fn labelled_spans(detectors: &Detectors, key: Option<&str>, value: &str) -> Vec<
         let offset = key.chars().count() + 1;
         // A field name reads as a label with a colon; for names that is a cue only when the
         // field names a person (`{"title": "陸軍軍官學校…"}` holds no name).
-        let person_field = PERSON_FIELDS.iter().any(|f| key.to_lowercase().contains(f));
+        let person_field = is_person_field(key);
         for span in detectors.detect(&format!("{key}：{value}")) {
             if span.kind == PiiKind::PersonName && !person_field {
                 continue;
@@ -621,6 +633,19 @@ mod tests {
         let d = Detectors::new(true);
         assert!(labelled_spans(&d, Some("title"), "陸軍軍官學校組織規程").is_empty());
         assert_eq!(labelled_spans(&d, Some("author name"), "陸志明").len(), 1);
+        assert_eq!(labelled_spans(&d, Some("contactPerson"), "陸志明").len(), 1);
+        assert_eq!(labelled_spans(&d, Some("聯絡人姓名"), "陸志明").len(), 1);
+        assert!(labelled_spans(&d, Some("law_name"), "陸軍軍官學校組織規程").is_empty());
+        for (key, person) in [
+            ("name", true),
+            ("user_name", true),
+            ("firstName", true),
+            ("law_name", false),
+            ("hostname", false),
+            ("file_name", false),
+        ] {
+            assert_eq!(is_person_field(key), person, "{key}");
+        }
     }
 
     proptest! {

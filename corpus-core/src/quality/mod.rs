@@ -210,11 +210,21 @@ impl QualityConfig {
                     }
                 };
                 let mut merged = base.clone();
+                for id in &ids {
+                    globset::Glob::new(id).map_err(|e| format!("{at}: contribution `{id}`: {e}"))?;
+                }
                 for (k, v) in o.iter().filter(|(k, _)| k.as_str() != "contributions") {
                     if matches!(k.as_str(), "enabled" | "overrides") {
                         return Err(format!("{at}: `{k}` applies to the whole stage and cannot be overridden"));
                     }
-                    merged.insert(k.clone(), v.clone());
+                    // Phrases add to the base list (as the base list adds to the built-in one).
+                    let v = match (k.as_str(), merged.get(k), v) {
+                        ("boilerplate_phrases", Some(toml::Value::Array(base)), toml::Value::Array(more)) => {
+                            toml::Value::Array(base.iter().chain(more).cloned().collect())
+                        }
+                        _ => v.clone(),
+                    };
+                    merged.insert(k.clone(), v);
                 }
                 let cfg: QualityConfig =
                     merged.try_into().map_err(|e: toml::de::Error| format!("{at}: {}", e.message()))?;
