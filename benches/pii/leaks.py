@@ -50,12 +50,10 @@ def kept_by_design(kind, value):
 
 
 def ensure_venv():
-    py = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    subprocess.run(["bash", os.path.join(ROOT, "benches/pinned_venv.sh"), VENV, "pii-leaks", *PINNED],
-                   check=True, stdout=subprocess.DEVNULL)
-    os.execv(py, [py, *sys.argv])
+    """Re-executes this script in the pinned venv (created on first use)."""
+    sys.path.insert(0, os.path.join(ROOT, "benches"))
+    from pyvenv import reexec_in
+    reexec_in(VENV, "pii-leaks", PINNED)
 
 
 def strings_of(path):

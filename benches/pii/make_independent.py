@@ -63,14 +63,9 @@ AFTER = {
 
 def ensure_venv():
     """Re-executes this script in the pinned venv (created on first use)."""
-    py = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    if not os.path.exists(py):
-        print(f"[pii-indep] creating {VENV} with {' '.join(PINNED)}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-        subprocess.run([py, "-m", "pip", "install", "-q", *PINNED], check=True)
-    os.execv(py, [py, *sys.argv])
+    sys.path.insert(0, os.path.join(ROOT, "benches"))
+    from pyvenv import reexec_in
+    reexec_in(VENV, "pii-indep", PINNED)
 
 
 def sentences(limit, source="laws"):

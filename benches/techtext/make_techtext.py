@@ -75,14 +75,9 @@ HELD_OUT = re.compile(r"zh[-_]?tw|zh[-_]hant|big5", re.I)
 
 def ensure_venv():
     """Re-executes this script in the pinned venv (created on first use)."""
-    py = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    if not os.path.exists(py):
-        print(f"[techtext] creating {VENV} with {' '.join(PINNED)}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-        subprocess.run([py, "-m", "pip", "install", "-q", *PINNED], check=True)
-    os.execv(py, [py, *sys.argv])
+    sys.path.insert(0, os.path.join(ROOT, "benches"))
+    from pyvenv import reexec_in
+    reexec_in(VENV, "techtext", PINNED)
 
 
 # ---------------------------------------------------------------------------------------- fetch
