@@ -251,7 +251,7 @@ impl Default for QualityConfig {
             ngram_min_chars: 100,
             max_symbols: 0.17,
             min_content: 0.3,
-            max_punctuation: 0.3,
+            max_punctuation: 0.4,
             min_punctuation: 0.01,
             min_terminated_chars: 0.15,
             max_boilerplate_chars: 0.3,
