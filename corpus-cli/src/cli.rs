@@ -34,6 +34,14 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Run the whole pipeline described by a pipeline.toml.
     Run(RunArgs),
+    /// Check the inputs and write the resolved plan (<output>/.work/plan.json) without running
+    /// a step: then run each step with `corpus stage`, on this machine or a cluster.
+    Plan(PlanArgs),
+    /// Run one step's share of tasks from a plan.json (`--rank R --world-size N`): tasks whose
+    /// index is R modulo N; a task already done does nothing.
+    Stage(StageArgs),
+    /// Show each step's done and total tasks of a run in progress.
+    Status(StatusArgs),
     /// Summarize a dataset and verify every checksum (exit 1 on a mismatch).
     Inspect(InspectArgs),
     /// Check contribution directories before submitting them (exit 1 if one is invalid).
@@ -152,6 +160,50 @@ pub struct RunArgs {
     /// using its saved LSH index (its text is not read).
     #[arg(long, value_name = "DATASET")]
     pub against: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The pipeline config.
+    pub config: PathBuf,
+    /// Write here instead of the config's `output` (relative to the working directory).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Keep the interrupted run's work (and its plan) instead of starting over.
+    #[arg(long)]
+    pub resume: bool,
+    /// Stop at the first bad record (exit 1) instead of recording it in the ledger.
+    #[arg(long)]
+    pub strict: bool,
+    /// A previous release (dataset directory) to deduplicate against (see `corpus run`).
+    #[arg(long, value_name = "DATASET")]
+    pub against: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    /// The step: ingest, dedup-buckets, drops, tokenize, cut, shard, ledger or finalize.
+    pub step: String,
+    /// The plan.json `corpus plan` wrote (or its output directory).
+    pub plan: PathBuf,
+    /// This process's rank, 0 to world size − 1.
+    #[arg(long, default_value_t = 0)]
+    pub rank: usize,
+    /// How many processes share the step.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub world_size: u64,
+    /// Worker threads (default: one per core). Output bytes do not depend on it.
+    #[arg(long, short = 'j', value_parser = threads)]
+    pub threads: Option<NonZeroUsize>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The output directory of the run (or its plan.json).
+    pub dir: PathBuf,
+    /// Text for people, or JSON.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -105,6 +105,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Run(args) => commands::run::run(args, &cli.global),
+        Command::Plan(args) => commands::stage::plan(args, &cli.global),
+        Command::Stage(args) => commands::stage::stage(args, &cli.global),
+        Command::Status(args) => commands::stage::status(args, &cli.global),
         Command::Inspect(args) => commands::inspect::inspect(args, &cli.global),
         Command::Validate(args) => commands::validate::validate(args, &cli.global),
         Command::Redact(args) => commands::redact::redact(args, &cli.global),

@@ -4,6 +4,7 @@ pub mod dedup;
 pub mod inspect;
 pub mod redact;
 pub mod run;
+pub mod stage;
 pub mod tokenize;
 pub mod validate;
 

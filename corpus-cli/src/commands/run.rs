@@ -86,6 +86,10 @@ pub fn execute(
             human_bytes(bytes)
         )?;
     }
+    if !summary.steps.is_empty() {
+        let times: Vec<String> = summary.steps.iter().map(|s| format!("{} {:.1}s", s.step, s.seconds)).collect();
+        outln!("  steps       {}", times.join(", "))?;
+    }
     // Name the binary as it was invoked (`target/release/corpus` after `cargo run`).
     let program = std::env::args().next().filter(|p| p.contains('/')).unwrap_or_else(|| "corpus".to_string());
     outln!("  next        {program} inspect {}", summary.output.display())?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::util::*;
 
 /// A corpus of many small tasks, so that a run lasts long enough to be killed mid-way.
-fn corpus_dir() -> Dir {
+pub(crate) fn corpus_dir() -> Dir {
     let dir = Dir::new();
     dir.contribution("laws", &["data/*"], "id_field = \"id\"\n");
     for i in 0..24 {

@@ -8,6 +8,7 @@ mod hardening;
 mod ingest;
 mod licence;
 mod pii;
+mod stages;
 mod tokenize;
 mod util;
 mod validate;

@@ -222,7 +222,9 @@ pub fn dropped<'a>(rows: &'a [Row], reason: &str) -> Vec<&'a Row> {
     rows.iter().filter(|r| r.reason.as_deref() == Some(reason)).collect()
 }
 
-/// Every file under `dir` (relative path → bytes).
+/// Every file under `dir` (relative path → bytes), but `timings.json`: the run's wall time per
+/// step, the one file whose bytes are not a function of the inputs (the manifest does not list
+/// it).
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -233,7 +235,9 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 stack.push(p);
             } else {
                 let rel = p.strip_prefix(dir).expect("prefix").to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).expect("read"));
+                if rel != "timings.json" {
+                    out.insert(rel, std::fs::read(&p).expect("read"));
+                }
             }
         }
     }

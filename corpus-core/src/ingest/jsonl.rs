@@ -275,6 +275,41 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
             return out.refuse(id, DropReason::UnreadableFile, None, detail, None, None);
         }
     };
+    read_from(c, file, raw, 1, cfg, out)
+}
+
+/// Reads the whole lines in bytes `start..end` of a plain JSONL file, the first of them line
+/// `first_line`.
+pub(crate) fn read_lines(
+    c: &Contribution,
+    file: &DataFile,
+    (start, end, first_line): (u64, u64, u64),
+    cfg: &IngestConfig,
+    out: &mut Emitter<'_>,
+) -> Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let opened = crate::files::open_regular(&file.abs).and_then(|mut f| f.seek(SeekFrom::Start(start)).map(|_| f));
+    let raw = match opened {
+        Ok(f) => Counting { inner: f.take(end - start), count: out.counter() },
+        Err(e) => {
+            // One row per range, named by the range's first line.
+            let id = if start == 0 { out.file_id() } else { out.line_id(first_line) };
+            let detail = format!("cannot open: {}", crate::files::describe_error(&e));
+            let line = (start > 0).then_some(first_line);
+            return out.refuse(id, DropReason::UnreadableFile, None, detail, line, None);
+        }
+    };
+    read_from(c, file, raw, first_line, cfg, out)
+}
+
+fn read_from<R: Read + 'static>(
+    c: &Contribution,
+    file: &DataFile,
+    raw: Counting<R>,
+    first_line: u64,
+    cfg: &IngestConfig,
+    out: &mut Emitter<'_>,
+) -> Result<()> {
     let reader = match decompressed(raw, file.kind) {
         Ok(r) => r,
         Err(e) => {
@@ -303,7 +338,7 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
         }
         Ok(())
     };
-    let mut number: u64 = 0;
+    let mut number: u64 = first_line - 1;
     loop {
         number += 1;
         let line = match lines.next_line() {

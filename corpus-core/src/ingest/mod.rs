@@ -257,10 +257,22 @@ pub fn open(dir: &Path) -> Opened {
 pub enum Work {
     /// Only ledger rows: problems found while planning (bad manifest, refused files).
     Rejected(Vec<LedgerRow>),
-    /// Whole JSONL and text files, read one after the other: one large JSONL file (compressed
-    /// streams cannot be split), or small files grouped up to `task_megabytes` (a task per
-    /// one-record file would cost its own files and syncs thousands of times over).
+    /// Whole JSONL and text files, read one after the other: one large compressed JSONL file
+    /// (a compressed stream cannot be split), or small files grouped up to `task_megabytes` (a
+    /// task per one-record file would cost its own files and syncs thousands of times over).
     Files(Vec<DataFile>),
+    /// Whole lines of a large plain JSONL file: bytes `start..end`, both at line starts, the
+    /// first of them line `first_line` (1-based), found by counting newlines when planning.
+    Lines {
+        /// The file.
+        file: DataFile,
+        /// First byte.
+        start: u64,
+        /// One past the last byte.
+        end: u64,
+        /// The line number of the line at `start`.
+        first_line: u64,
+    },
     /// A range of a Parquet file's row groups (`None`: the whole file; its footer is unreadable).
     Parquet {
         /// The file.
@@ -303,6 +315,7 @@ impl Task {
                 format!("{} row groups {}..{}", file.rel, r.start, r.end)
             }
             Work::Parquet { file, .. } => file.rel.clone(),
+            Work::Lines { file, start, end, .. } => format!("{} bytes {start}..{end}", file.rel),
         };
         format!("{}/{what}", self.contribution_id)
     }
@@ -349,6 +362,18 @@ pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
                     tasks.push(task(work, r.bytes));
                 }
             }
+            // A large plain JSONL file is cut into whole-line byte ranges of about `task_bytes`,
+            // so that one large contribution is read by every thread.
+            FileKind::Jsonl if file.size > cfg.task_bytes().saturating_mul(3) / 2 => {
+                // The files before it first: tasks stay in path order.
+                if !group.is_empty() {
+                    tasks.push(task(Work::Files(std::mem::take(&mut group)), std::mem::take(&mut group_bytes)));
+                }
+                for (start, end, first_line) in line_ranges(&file, cfg.task_bytes()) {
+                    let work = Work::Lines { file: file.clone(), start, end, first_line };
+                    tasks.push(task(work, end - start));
+                }
+            }
             FileKind::Jsonl | FileKind::JsonlGzip | FileKind::JsonlZstd | FileKind::Text => {
                 group_bytes += file.size;
                 group.push(file);
@@ -362,6 +387,57 @@ pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
         tasks.push(task(Work::Files(group), group_bytes));
     }
     tasks
+}
+
+/// Whole-line byte ranges of about `bytes` each of a plain file, with the line number each
+/// starts at: one pass counting newlines (memchr), cut at the first line start at or after
+/// each multiple of `bytes`. A file that cannot be read is one range (its task records why).
+fn line_ranges(file: &DataFile, bytes: u64) -> Vec<(u64, u64, u64)> {
+    use std::io::Read as _;
+    let whole = vec![(0, file.size, 1)];
+    let Ok(mut f) = crate::files::open_regular(&file.abs) else { return whole };
+    let mut ranges = Vec::new();
+    let (mut start, mut start_line) = (0u64, 1u64);
+    // The file offset of `buf[0]`, and the newlines before it.
+    let (mut pos, mut lines) = (0u64, 0u64);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return whole,
+        };
+        let chunk = &buf[..n];
+        // Newlines of `chunk[..from]` are counted.
+        let mut from = 0usize;
+        loop {
+            // The range ends after the first newline at or past its last planned byte.
+            let search = (start + bytes).saturating_sub(1).saturating_sub(pos);
+            if search >= n as u64 {
+                break;
+            }
+            let search = (search as usize).max(from);
+            let Some(nl) = memchr::memchr(b'\n', &chunk[search..]) else { break };
+            let end = search + nl + 1;
+            lines += memchr::memchr_iter(b'\n', &chunk[from..end]).count() as u64;
+            from = end;
+            let end_pos = pos + end as u64;
+            if end_pos >= file.size {
+                break;
+            }
+            ranges.push((start, end_pos, start_line));
+            (start, start_line) = (end_pos, lines + 1);
+        }
+        lines += memchr::memchr_iter(b'\n', &chunk[from..]).count() as u64;
+        pos += n as u64;
+    }
+    if pos != file.size {
+        // The file changed since it was listed: one task, which reads what is there.
+        return whole;
+    }
+    ranges.push((start, pos, start_line));
+    ranges
 }
 
 /// What a reader hands over: a bounded batch of documents, the records it had to refuse, and
@@ -397,6 +473,11 @@ pub fn read_task(task: &Task, cfg: &IngestConfig, sink: &mut dyn FnMut(Chunk) ->
                 out.finish()?;
             }
             Ok(())
+        }
+        Work::Lines { file, start, end, first_line } => {
+            let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
+            jsonl::read_lines(contribution, file, (*start, *end, *first_line), cfg, &mut out)?;
+            out.finish()
         }
         Work::Parquet { file, view, row_groups, first_row, rows } => {
             let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
@@ -549,5 +630,44 @@ mod tests {
         assert_eq!(FileKind::from_name("b.txt"), Some(FileKind::Text));
         assert_eq!(FileKind::from_name("b.csv"), None);
         assert_eq!(FileKind::from_name("b.json"), None);
+    }
+
+    proptest::proptest! {
+        /// Line ranges tile the file, start at line starts, and number their first line as
+        /// counting from the top would, whatever the line lengths and the range size.
+        #[test]
+        fn line_ranges_tile_the_file_at_line_starts(
+            lines in proptest::collection::vec(0usize..300, 0..200),
+            bytes in 1u64..2000,
+            newline_at_end in proptest::bool::ANY,
+        ) {
+            let mut text: Vec<u8> = Vec::new();
+            for (i, len) in lines.iter().enumerate() {
+                text.extend(std::iter::repeat_n(b'a' + (i % 26) as u8, *len));
+                if i + 1 < lines.len() || newline_at_end {
+                    text.push(b'\n');
+                }
+            }
+            let dir = tempfile::tempdir().map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let abs = dir.path().join("a.jsonl");
+            std::fs::write(&abs, &text).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let file = DataFile { rel: "a.jsonl".into(), abs, size: text.len() as u64, kind: FileKind::Jsonl };
+            let ranges = line_ranges(&file, bytes);
+            let mut at = 0u64;
+            for &(start, end, first_line) in &ranges {
+                proptest::prop_assert_eq!(start, at);
+                proptest::prop_assert!(end > start || text.is_empty());
+                proptest::prop_assert!(start == 0 || text[start as usize - 1] == b'\n');
+                let before = text[..start as usize].iter().filter(|&&b| b == b'\n').count() as u64;
+                proptest::prop_assert_eq!(first_line, before + 1);
+                at = end;
+            }
+            proptest::prop_assert_eq!(at, text.len() as u64);
+            // No range is much longer than asked, unless one line is.
+            for &(start, end, _) in &ranges[..ranges.len().saturating_sub(1)] {
+                let longest = text[start as usize..end as usize].split(|&b| b == b'\n').map(<[u8]>::len).max().unwrap_or(0);
+                proptest::prop_assert!(end - start < bytes + longest as u64 + 2);
+            }
+        }
     }
 }

@@ -79,7 +79,7 @@ pub(super) struct IdRuns {
 fn task_files(task: &Task) -> Vec<&str> {
     match &task.work {
         Work::Files(files) => files.iter().map(|f| f.rel.as_str()).collect(),
-        Work::Parquet { file, .. } => vec![file.rel.as_str()],
+        Work::Parquet { file, .. } | Work::Lines { file, .. } => vec![file.rel.as_str()],
         Work::Rejected(_) => Vec::new(),
     }
 }

@@ -1,22 +1,29 @@
 //! Config → plan → run: the pipeline wires the stages together; no stage knows another.
 
 pub mod config;
-mod dedup;
 pub mod executor;
 mod gate;
 mod ids;
 pub mod plan;
+pub mod planfile;
 pub mod reporter;
-mod shard;
+pub mod steps;
 #[cfg(test)]
 mod tests;
+mod work;
 mod workdir;
 
 use crate::stage::Stage;
 pub use config::{LoadedConfig, PipelineConfig};
-pub use executor::{RunOptions, RunSummary, run};
+pub use executor::{
+    Opened, RunOptions, RunSummary, StageSummary, Status, StepTime, TIMINGS_FILE, open_plan, run, run_stage, status,
+    write_plan,
+};
 pub use plan::{Plan, check_overlap, plan, plan_files, real_path};
+pub use planfile::{PLAN_FORMAT, PlanFile, PlanSource};
 pub use reporter::{NoopReporter, Phase, Reporter};
+pub use steps::{Step, StepRun, StepStatus, apply_stages};
+pub use work::PLAN_FILE;
 
 /// The stages of a plan, in pipeline order: licence → normalize → quality → pii → dedup →
 /// tokenize. Stages not built yet are absent, so documents pass through them; each stage's

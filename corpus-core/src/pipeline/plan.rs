@@ -44,6 +44,8 @@ pub struct Plan {
     pub loose: bool,
     /// The tokenizer of `[tokenize]`, loading.
     pub tokenizer: Option<Arc<TokenizerHandle>>,
+    /// Where the plan was resolved from, for `plan.json`.
+    pub source: super::planfile::PlanSource,
 }
 
 /// Starts loading `[tokenize] tokenizer`, if set.
@@ -188,8 +190,15 @@ fn id_guard(config: &LoadedConfig, output: &Path) -> Result<Option<Arc<crate::pi
 /// resumed after midnight decides licences as it began.
 pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) -> Result<Plan> {
     let output = config.output_dir(output_override)?;
+    let run_date = choose_run_date(&config, &output, resume)?;
+    plan_dated(config, output_override, Some(run_date))
+}
+
+/// The run date of a plan: the config's `run_date`, else the resumed run's (with `resume`),
+/// else today.
+fn choose_run_date(config: &LoadedConfig, output: &Path, resume: bool) -> Result<Date> {
     let licence = &config.config.licence;
-    let run_date = match &licence.run_date {
+    Ok(match &licence.run_date {
         Some(d) => match (d.date, d.time) {
             (Some(d), None) => Date { year: d.year, month: d.month, day: d.day },
             _ => {
@@ -199,8 +208,18 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
                 ));
             }
         },
-        None => resume.then(|| super::executor::previous_run_date(&output)).flatten().unwrap_or_else(licence::today),
+        None => resume.then(|| super::executor::previous_run_date(output)).flatten().unwrap_or_else(licence::today),
+    })
+}
+
+/// [`plan`] on a given run date (a step re-resolving `plan.json` pins the date it was made on).
+pub(super) fn plan_dated(config: LoadedConfig, output_override: Option<&Path>, run_date: Option<Date>) -> Result<Plan> {
+    let output = config.output_dir(output_override)?;
+    let run_date = match run_date {
+        Some(d) => d,
+        None => choose_run_date(&config, &output, false)?,
     };
+    let licence = &config.config.licence;
     let registry_dir = licence.registry.as_deref().map(|r| config.resolve(r));
     let withdrawals = config.config.withdrawals.as_ref().map(|w| config.resolve(w.get_ref()));
     let licensing = Arc::new(Licensing::load(registry_dir.as_deref(), withdrawals.as_deref(), run_date)?);
@@ -281,6 +300,9 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
     };
     let input_bytes = tasks.iter().map(|t| t.input_bytes).sum();
     contributions.sort_by(|a, b| a.id().cmp(b.id()));
+    let source = super::planfile::PlanSource::Pipeline {
+        config: std::path::absolute(&config.path).unwrap_or_else(|_| config.path.clone()),
+    };
     Ok(Plan {
         config,
         output,
@@ -292,6 +314,7 @@ pub fn plan(config: LoadedConfig, output_override: Option<&Path>, resume: bool) 
         input_bytes,
         loose: false,
         tokenizer,
+        source,
     })
 }
 
@@ -310,6 +333,18 @@ pub fn plan_files(
     config_src: &str,
     text_field: &str,
     id_field: Option<&str>,
+) -> Result<Plan> {
+    plan_files_dated(files, output, config_src, text_field, id_field, licence::today())
+}
+
+/// [`plan_files`] on a given run date.
+pub(super) fn plan_files_dated(
+    files: &[PathBuf],
+    output: &Path,
+    config_src: &str,
+    text_field: &str,
+    id_field: Option<&str>,
+    run_date: Date,
 ) -> Result<Plan> {
     use crate::ingest::manifest::{FilePattern, Manifest, Visibility};
     use crate::ingest::{DataFile, FileKind};
@@ -357,7 +392,6 @@ pub fn plan_files(
         Contribution { dir: PathBuf::from("."), manifest, manifest_sha256: String::new(), guard: None, loose: true };
     let resolved = crate::ingest::paths::Resolved { files: data.clone(), ..Default::default() };
     let tasks = ingest::plan_tasks(Opened::Valid(contribution, resolved), &config.config.ingest);
-    let run_date = licence::today();
     let licensing = Arc::new(Licensing::load(None, None, run_date)?);
     let tokenizer = load_tokenizer(&config)?;
     let config_hash = {
@@ -388,6 +422,12 @@ pub fn plan_files(
         input_bytes,
         loose: true,
         tokenizer,
+        source: super::planfile::PlanSource::Files {
+            files: files.iter().map(|f| std::path::absolute(f).unwrap_or_else(|_| f.clone())).collect(),
+            config: config_src.to_string(),
+            text_field: text_field.to_string(),
+            id_field: id_field.map(str::to_string),
+        },
     })
 }
 

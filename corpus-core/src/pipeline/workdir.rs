@@ -133,6 +133,15 @@ pub(super) fn marked<T: Serialize + DeserializeOwned>(
     Ok(marker_json.value)
 }
 
+/// The value a finished step recorded in `marker` (its seals were checked when it was made or
+/// skipped; a step reading another's result trusts it).
+pub(super) fn marker_value<T: DeserializeOwned>(marker: &Path) -> Result<T> {
+    let bytes = std::fs::read(marker).at(marker)?;
+    serde_json::from_slice::<Marker<T>>(&bytes)
+        .map(|m| m.value)
+        .map_err(|e| Error::Internal(format!("{}: unreadable marker: {e}", marker.display())))
+}
+
 /// `rel`'s files under `out/dir` (recursively), `/`-separated relative to `out`.
 fn files_under(out: &Path, dir: &str) -> Vec<String> {
     let root = out.join(dir);
