@@ -78,8 +78,8 @@ pub(super) fn run(ctx: &Ctx<'_>, j: usize) -> Result<Run> {
             let n = batch.num_rows();
             let first_row = row;
             row += n as u32;
-            let kept = if dropped.is_empty() {
-                batch
+            let (kept, positions) = if dropped.is_empty() {
+                (batch, (first_row..row).collect::<Vec<u32>>())
             } else {
                 let (files, lines, origin_rows) = (batch.origin_files(), batch.origin_lines(), batch.origin_rows());
                 let keep: BooleanArray = (0..n)
@@ -92,38 +92,11 @@ pub(super) fn run(ctx: &Ctx<'_>, j: usize) -> Result<Run> {
                         Some(!dropped.contains(&key))
                     })
                     .collect();
-                let positions: Vec<u32> = keep
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| *k == Some(true))
-                    .map(|(i, _)| first_row + i as u32)
-                    .collect();
-                let kept = DocBatch::try_new(filter_record_batch(batch.record_batch(), &keep)?)?;
-                keep_rows(
-                    &kept,
-                    &positions,
-                    &mut keys,
-                    &mut ids,
-                    &mut totals,
-                    (&mut rows, &mut text_bytes, &mut tokens),
-                    ctx,
-                    cfg.shuffle,
-                    tokenizer,
-                )?;
-                continue;
+                let positions = (0..n).filter(|&i| keep.value(i)).map(|i| first_row + i as u32).collect::<Vec<u32>>();
+                (DocBatch::try_new(filter_record_batch(batch.record_batch(), &keep)?)?, positions)
             };
-            let positions: Vec<u32> = (first_row..row).collect();
-            keep_rows(
-                &kept,
-                &positions,
-                &mut keys,
-                &mut ids,
-                &mut totals,
-                (&mut rows, &mut text_bytes, &mut tokens),
-                ctx,
-                cfg.shuffle,
-                tokenizer,
-            )?;
+            let counts = (&mut rows, &mut text_bytes, &mut tokens);
+            keep_rows(&kept, &positions, &mut keys, &mut ids, &mut totals, counts, ctx, cfg.shuffle, tokenizer)?;
         }
         write_work(&dir.join(format!("{stem}.keys")), &keys)?;
         if tokenizer.is_some() {
