@@ -142,6 +142,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Merges<'a> {
 pub(super) struct Prepared<'a> {
     vocab: FxHashMap<Key<'a>, u32>,
     bpe: Option<Bpe>,
+    /// When every byte of the byte-level alphabet is a token: their ids and the characters that
+    /// go in whole (built here, beside the crate's loading, rather than after it).
+    byte_level: Option<([u32; 256], CharTable)>,
 }
 
 impl<'a> Prepared<'a> {
@@ -173,7 +176,15 @@ impl<'a> Prepared<'a> {
             let &merged = vocab.get(joined.as_str())?;
             map.insert(key(l, r), ((rank as u64) << 32) | u64::from(merged));
         }
-        Some(Self { vocab, bpe: Some(Bpe { merges: map }) })
+        let bpe = Bpe { merges: map };
+        let byte_level = (|| {
+            let mut byte_ids = [0u32; 256];
+            for (id, c) in byte_ids.iter_mut().zip(byte_chars()) {
+                *id = *vocab.get(c.encode_utf8(&mut [0; 4]) as &str)?;
+            }
+            Some((byte_ids, CharTable::build(&bpe, &vocab, &byte_ids)))
+        })();
+        Some(Self { vocab, bpe: Some(bpe), byte_level })
     }
 
     /// The BPE model of `tok` when it is one this can stand in for (no dropout, no affixes) and
@@ -324,6 +335,173 @@ impl Bpe {
     }
 }
 
+/// A character whose bytes can be merged into one token before its word is: the token, and the
+/// neighbours it must not have for that (the text just before it must not end with any of
+/// `after`, the text just after it must not begin with any of `before`).
+///
+/// Merging a word picks its lowest-ranked pair each time. While the character is not whole, one
+/// of its inner pairs is there to pick, of rank at most `top` (the highest rank of its inner
+/// merges, made as they are made on the character alone). A merge joining one of its partial
+/// symbols, or its finished token, to a neighbour symbol is "early" if it ranks at most `top`.
+/// With no early merge possible (the neighbour symbols are pieces of the text beside it, so it is
+/// enough that the text beside it is none of their texts): (1) nothing joins a partial symbol to a
+/// neighbour before the character is whole, so it becomes whole by its inner merges; (2) the
+/// finished token being there from the start changes no pick: whatever is picked elsewhere before
+/// the character is whole ranks below `top`, and the token's own merges rank above it. So the
+/// word's other merges come in the same order, and the ids are the same. (Characters one after
+/// another: the same argument, one at a time.)
+pub(super) struct Premerged {
+    token: u32,
+    after: Vec<Box<[u8]>>,
+    before: Vec<Box<[u8]>>,
+}
+
+/// The characters of 2 or 3 bytes that go into words as one token ([`Premerged`]).
+pub(super) struct CharTable {
+    /// For each code point below 0x10000: its token, with [`AFTER_SPACE`] set when not after a
+    /// space, or [`CONTEXT`] and an index in `contexts`; `u32::MAX`: its bytes go in one by one.
+    ids: Vec<u32>,
+    contexts: Vec<Premerged>,
+}
+
+impl CharTable {
+    /// The table of a byte-level model (`byte_ids`: each byte's token). The merges of each
+    /// character alone are traced; the merges that could be early are looked for only among
+    /// the few partial symbols that take part in some merge of low enough rank.
+    fn build(bpe: &Bpe, vocab: &FxHashMap<Key<'_>, u32>, byte_ids: &[u32; 256]) -> Self {
+        let n = vocab.values().max().map_or(0, |&m| m as usize + 1);
+        let (mut min_left, mut min_right) = (vec![u32::MAX; n], vec![u32::MAX; n]);
+        for (&k, &v) in &bpe.merges {
+            let (l, r, rank) = ((k >> 32) as usize, (k & 0xFFFF_FFFF) as usize, (v >> 32) as u32);
+            min_left[l] = min_left[l].min(rank);
+            min_right[r] = min_right[r].min(rank);
+        }
+        struct Trace {
+            c: u32,
+            token: u32,
+            lefts: Vec<u32>,
+            rights: Vec<u32>,
+            top: u32,
+        }
+        let mut ids = vec![u32::MAX; 0x1_0000];
+        let mut pending = Vec::new();
+        let mut syms = Vec::new();
+        for c in (0x80..0x1_0000u32).filter_map(char::from_u32) {
+            syms.clear();
+            syms.extend(c.encode_utf8(&mut [0; 4]).bytes().map(|b| byte_ids[b as usize]));
+            let (mut lefts, mut rights, mut top) = (Vec::new(), Vec::new(), 0u32);
+            let mut whole = true;
+            while syms.len() > 1 {
+                lefts.push(syms[0]);
+                rights.push(syms[syms.len() - 1]);
+                let (mut best, mut at) = (NONE, 0);
+                for i in 0..syms.len() - 1 {
+                    let p = bpe.pair(syms[i], syms[i + 1]);
+                    if p < best {
+                        best = p;
+                        at = i;
+                    }
+                }
+                if best == NONE {
+                    whole = false;
+                    break;
+                }
+                top = top.max((best >> 32) as u32);
+                syms[at] = best as u32;
+                syms.remove(at + 1);
+            }
+            let token = syms[0];
+            if !whole || token >= CONTEXT {
+                continue;
+            }
+            lefts.push(token);
+            rights.push(token);
+            if lefts.iter().all(|&u| min_right[u as usize] > top) && rights.iter().all(|&u| min_left[u as usize] > top) {
+                ids[c as usize] = token;
+            } else {
+                pending.push(Trace { c: c as u32, token, lefts, rights, top });
+            }
+        }
+        // The merges of the partial symbols that have some of low rank, by rank.
+        let (mut as_right, mut as_left): (FxHashMap<u32, Vec<(u32, u32)>>, FxHashMap<u32, Vec<(u32, u32)>>) =
+            Default::default();
+        for t in &pending {
+            for &u in t.lefts.iter().filter(|&&u| min_right[u as usize] <= t.top) {
+                as_right.entry(u).or_default();
+            }
+            for &u in t.rights.iter().filter(|&&u| min_left[u as usize] <= t.top) {
+                as_left.entry(u).or_default();
+            }
+        }
+        for (&k, &v) in &bpe.merges {
+            let (l, r, rank) = ((k >> 32) as u32, (k & 0xFFFF_FFFF) as u32, (v >> 32) as u32);
+            if let Some(list) = as_right.get_mut(&r) {
+                list.push((rank, l));
+            }
+            if let Some(list) = as_left.get_mut(&l) {
+                list.push((rank, r));
+            }
+        }
+        for list in as_right.values_mut().chain(as_left.values_mut()) {
+            list.sort_unstable();
+        }
+        let mut texts: Vec<Option<&str>> = vec![None; n];
+        for (token, &id) in vocab {
+            texts[id as usize] = Some(&token.0);
+        }
+        let mut char_byte = [None; 0x200];
+        for (b, c) in byte_chars().into_iter().enumerate() {
+            char_byte[c as usize] = Some(b as u8);
+        }
+        // A token's bytes (`None`: characters outside the byte alphabet, never out of the model).
+        let bytes_of = |id: u32| -> Option<Box<[u8]>> {
+            texts.get(id as usize).copied().flatten()?.chars().map(|c| *char_byte.get(c as usize)?).collect()
+        };
+        // The texts of the neighbours an early merge would need, where text can have them: a
+        // neighbour before ends where a character ends, one after begins where one begins.
+        let ends_whole = |t: &[u8]| {
+            let start = t.iter().position(|&b| b & 0xC0 != 0x80).unwrap_or(t.len());
+            std::str::from_utf8(&t[start..]).is_ok()
+        };
+        let begins_whole = |t: &[u8]| t.first().is_some_and(|&b| b & 0xC0 != 0x80);
+        let early = |parts: &[u32], lists: &FxHashMap<u32, Vec<(u32, u32)>>, top: u32, fits: &dyn Fn(&[u8]) -> bool| {
+            let mut out: Vec<Box<[u8]>> = Vec::new();
+            for list in parts.iter().filter_map(|u| lists.get(u)) {
+                for &(rank, other) in list.iter().take_while(|(rank, _)| *rank <= top) {
+                    let _ = rank;
+                    if let Some(text) = bytes_of(other)
+                        && fits(&text)
+                        && !out.contains(&text)
+                    {
+                        out.push(text);
+                    }
+                }
+            }
+            out
+        };
+        let mut contexts = Vec::new();
+        for t in pending {
+            let after = early(&t.lefts, &as_right, t.top, &ends_whole);
+            let before = early(&t.rights, &as_left, t.top, &begins_whole);
+            ids[t.c as usize] = match (after.as_slice(), before.is_empty()) {
+                ([], true) => t.token,
+                ([space], true) if **space == *b" " => t.token | AFTER_SPACE,
+                _ => {
+                    contexts.push(Premerged { token: t.token, after, before });
+                    (contexts.len() - 1) as u32 | CONTEXT
+                }
+            };
+        }
+        Self { ids, contexts }
+    }
+}
+
+/// In `char_ids`: the character goes in whole unless right after a space.
+const AFTER_SPACE: u32 = 1 << 31;
+/// In `char_ids`: the character goes in whole unless beside the neighbours in `contexts`, at
+/// the index in the other bits.
+const CONTEXT: u32 = 1 << 30;
+
 #[inline]
 fn key(l: u32, r: u32) -> u64 {
     (u64::from(l) << 32) | u64::from(r)
@@ -446,6 +624,8 @@ pub(super) struct ByteLevel {
     nfc: bool,
     /// The model's id of each byte (its character's token).
     byte_ids: [u32; 256],
+    /// The characters of 2 or 3 bytes that go in whole.
+    chars: CharTable,
     added: Added,
 }
 
@@ -521,12 +701,9 @@ impl ByteLevel {
         if prepared.check(tok)?.ignore_merges {
             return None;
         }
-        let mut byte_ids = [0u32; 256];
-        for (id, c) in byte_ids.iter_mut().zip(byte_chars()) {
-            // A byte without a token would be dropped by the crate (or become `unk`): not this.
-            *id = prepared.id(c.encode_utf8(&mut [0; 4]))?;
-        }
-        Some(Self { bpe: prepared.bpe.take()?, classes: Classes::get()?, nfc, byte_ids, added })
+        // A byte without a token would be dropped by the crate (or become `unk`): not this.
+        let (byte_ids, chars) = prepared.byte_level.take()?;
+        Some(Self { bpe: prepared.bpe.take()?, classes: Classes::get()?, nfc, byte_ids, chars, added })
     }
 
     /// The ids of `text` (no BOS/EOS), appended to `out`.
@@ -564,9 +741,53 @@ impl ByteLevel {
             return;
         }
         sc.syms.clear();
-        sc.syms.extend(w.iter().map(|&b| self.byte_ids[b as usize]));
+        let mut j = 0;
+        while j < w.len() {
+            let b = w[j];
+            if b < 0x80 {
+                sc.syms.push(self.byte_ids[b as usize]);
+                j += 1;
+                continue;
+            }
+            let (c, l) = decode(w, j);
+            match self.premerged(w, j, c, l) {
+                Some(t) => sc.syms.push(t),
+                None => sc.syms.extend(w[j..j + l].iter().map(|&b| self.byte_ids[b as usize])),
+            }
+            j += l;
+        }
         self.bpe.merge(sc);
         out.extend_from_slice(&sc.syms);
+    }
+
+    /// The token of the character `c` at `w[j..j + l]` if it can go in whole there.
+    #[inline]
+    fn premerged(&self, w: &[u8], j: usize, c: u32, l: usize) -> Option<u32> {
+        let &t = self.chars.ids.get(c as usize)?;
+        if t == u32::MAX {
+            return None;
+        }
+        if t & AFTER_SPACE != 0 {
+            return (j == 0 || w[j - 1] != b' ').then_some(t & !AFTER_SPACE);
+        }
+        if t & CONTEXT != 0 {
+            let p = self.chars.contexts.get((t & !CONTEXT) as usize)?;
+            let (head, tail) = (&w[..j], &w[j + l..]);
+            if p.after.iter().any(|a| head.ends_with(a)) || p.before.iter().any(|b| tail.starts_with(b)) {
+                return None;
+            }
+            return Some(p.token);
+        }
+        Some(t)
+    }
+
+    /// [`Self::word`] without the characters merged first (for the tests).
+    #[cfg(test)]
+    fn word_by_bytes(&self, w: &[u8], sc: &mut Scratch) -> Vec<u32> {
+        sc.syms.clear();
+        sc.syms.extend(w.iter().map(|&b| self.byte_ids[b as usize]));
+        self.bpe.merge(sc);
+        sc.syms.clone()
     }
 
     /// The end of the regex's match at `i` (every character is matched by some alternative, so
@@ -842,6 +1063,44 @@ mod tests {
             let len = (next() % 24) as usize;
             let s: String = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
             assert_eq!(our_pieces(&b, &s), onig_pieces(&re, &s), "{s:?}");
+        }
+    }
+
+    /// Characters merged first give the ids of merging their bytes, for every code point of 2 or
+    /// 3 bytes beside characters of the kinds around it in text.
+    #[test]
+    fn characters_merged_first_change_no_ids() {
+        let Some(b) = qwen3() else { return };
+        let premerged = b.chars.ids.iter().filter(|&&t| t != u32::MAX).count();
+        assert!(premerged > 10_000, "{premerged} characters merged first; {} with contexts", b.chars.contexts.len());
+        let mut sc = Scratch::default();
+        let mut out = Vec::new();
+        let base = ["", "a", " ", "的", "中", "，", "。", "國", "é", "ー", "の", "1", "\u{301}", "\n"];
+        let texts = |ts: &[Box<[u8]>]| -> Vec<String> {
+            ts.iter().filter_map(|t| std::str::from_utf8(t).ok()).map(str::to_string).collect()
+        };
+        for c in (0x80..0x1_0000u32).filter_map(char::from_u32) {
+            // Its own neighbours to avoid too, when it has some.
+            let (mut lefts, mut rights): (Vec<String>, Vec<String>) =
+                (base.iter().map(|s| s.to_string()).collect(), base.iter().map(|s| s.to_string()).collect());
+            if let Some(&t) = b.chars.ids.get(c as usize)
+                && t != u32::MAX
+                && t & CONTEXT != 0
+                && t & AFTER_SPACE == 0
+                && let Some(p) = b.chars.contexts.get((t & !CONTEXT) as usize)
+            {
+                lefts.extend(texts(&p.after));
+                rights.extend(texts(&p.before));
+            }
+            for l in &lefts {
+                for r in &rights {
+                    for w in [format!("{l}{c}{r}"), format!("{l}{c}{c}{r}")] {
+                        out.clear();
+                        b.word(w.as_bytes(), &mut out, &mut sc);
+                        assert_eq!(out, b.word_by_bytes(w.as_bytes(), &mut sc), "{w:?}");
+                    }
+                }
+            }
         }
     }
 
