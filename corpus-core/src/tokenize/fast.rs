@@ -416,15 +416,16 @@ impl CharTable {
             }
             lefts.push(token);
             rights.push(token);
-            if lefts.iter().all(|&u| min_right[u as usize] > top) && rights.iter().all(|&u| min_left[u as usize] > top) {
+            if lefts.iter().all(|&u| min_right[u as usize] > top) && rights.iter().all(|&u| min_left[u as usize] > top)
+            {
                 ids[c as usize] = token;
             } else {
                 pending.push(Trace { c: c as u32, token, lefts, rights, top });
             }
         }
         // The merges of the partial symbols that have some of low rank, by rank.
-        let (mut as_right, mut as_left): (FxHashMap<u32, Vec<(u32, u32)>>, FxHashMap<u32, Vec<(u32, u32)>>) =
-            Default::default();
+        type ByRank = FxHashMap<u32, Vec<(u32, u32)>>;
+        let (mut as_right, mut as_left): (ByRank, ByRank) = Default::default();
         for t in &pending {
             for &u in t.lefts.iter().filter(|&&u| min_right[u as usize] <= t.top) {
                 as_right.entry(u).or_default();
@@ -467,8 +468,7 @@ impl CharTable {
         let early = |parts: &[u32], lists: &FxHashMap<u32, Vec<(u32, u32)>>, top: u32, fits: &dyn Fn(&[u8]) -> bool| {
             let mut out: Vec<Box<[u8]>> = Vec::new();
             for list in parts.iter().filter_map(|u| lists.get(u)) {
-                for &(rank, other) in list.iter().take_while(|(rank, _)| *rank <= top) {
-                    let _ = rank;
+                for &(_, other) in list.iter().take_while(|(rank, _)| *rank <= top) {
                     if let Some(text) = bytes_of(other)
                         && fits(&text)
                         && !out.contains(&text)
@@ -688,7 +688,8 @@ impl ByteLevel {
         let pre = serde_json::to_value(tok.get_pre_tokenizer()?).ok()?;
         let [split, byte_level] = pre.get("pretokenizers")?.as_array()?.as_slice() else { return None };
         if pre.get("type")? != "Sequence"
-            || split != &json!({"type": "Split", "pattern": {"Regex": QWEN_PATTERN}, "behavior": "Isolated", "invert": false})
+            || split
+                != &json!({"type": "Split", "pattern": {"Regex": QWEN_PATTERN}, "behavior": "Isolated", "invert": false})
             || byte_level.get("type")? != "ByteLevel"
             || byte_level.get("add_prefix_space")? != false
             || byte_level.get("use_regex")? != false
@@ -991,7 +992,8 @@ mod tests {
 
     /// Qwen3's byte-level shortcut, when `../shared` is beside the clone.
     fn qwen3() -> Option<ByteLevel> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tokenizers/qwen3/tokenizer.json");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tokenizers/qwen3/tokenizer.json");
         let bytes = std::fs::read(&path).ok()?;
         let tok = Tokenizer::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
         let mut prepared = Prepared::read(&bytes).unwrap_or_else(|| panic!("Qwen3's model reads"));
@@ -1124,29 +1126,5 @@ mod tests {
                 assert_eq!(sc.syms, heap.syms, "{w:?}");
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod timing {
-    use super::*;
-
-    #[test]
-    #[ignore]
-    fn load_phases() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/tokenizers/qwen3/tokenizer.json");
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
-        let t = std::time::Instant::now();
-        let tok = Tokenizer::from_bytes(&bytes).unwrap_or_else(|e| panic!("{e}"));
-        eprintln!("hf load {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let _ = Classes::get();
-        eprintln!("classes {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        let mut prepared = Prepared::read(&bytes).unwrap_or_else(|| panic!());
-        eprintln!("prepared {:?}", t.elapsed());
-        let t = std::time::Instant::now();
-        assert!(ByteLevel::detect(&tok, &mut prepared).is_some());
-        eprintln!("detect {:?}", t.elapsed());
     }
 }

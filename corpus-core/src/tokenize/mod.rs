@@ -956,6 +956,7 @@ mod bench {
     /// crate's).
     #[test]
     #[ignore]
+    #[allow(clippy::print_stderr)]
     fn encode_speed() -> Result<()> {
         let (Ok(input), Ok(tok)) = (std::env::var("TOK_BENCH_INPUT"), std::env::var("TOK_BENCH_TOKENIZER")) else {
             return Ok(());
@@ -980,7 +981,12 @@ mod bench {
                 m += tok.encode_reference(text)?.len();
             }
             let hf = t.elapsed().as_secs_f64();
-            eprintln!("encode_fast: {m} tokens, {:.2} s, {:.1} MB/s; ours {:.2}x", hf, bytes as f64 / 1e6 / hf, hf / ours);
+            eprintln!(
+                "encode_fast: {m} tokens, {:.2} s, {:.1} MB/s; ours {:.2}x",
+                hf,
+                bytes as f64 / 1e6 / hf,
+                hf / ours
+            );
         }
         Ok(())
     }
