@@ -12,11 +12,18 @@
 //!   `(?i:'s|…)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}|…` regex, byte-level BPE): the regex is matched by
 //!   hand over character classes read from the very onig regex engine `tokenizers` uses (so
 //!   `\p{L}`, `\p{N}` and `\s` mean exactly what they mean there), and each piece's bytes go to
-//!   [`Bpe`] without the byte-to-character mapping.
+//!   [`Bpe`] without the byte-to-character mapping. A character of 2 or 3 bytes goes in as its
+//!   one token when merging it first provably gives the same ids ([`Premerged`]): a Chinese
+//!   character is then one symbol, not three, and most of the merging is gone.
+//! * [`CharBpe`]: the SentencePiece shape's model (Llama 2, Mistral, Breeze-7B: a symbol per
+//!   character, byte fallback), on the same [`Bpe`].
 //!
-//! Used only when the loaded tokenizer has exactly that shape (see the `detect` functions); the
-//! ids are those of `encode_fast` (the tests compare them on random and adversarial text; the
-//! bench script compares them with HF's Python `encode_batch` per document).
+//! The merge tables are read from the `tokenizer.json` bytes ([`Prepared`]) on a thread of their
+//! own while the crate loads the same file, and used only when the loaded tokenizer has exactly
+//! the shape (see the `detect` functions) and the same vocabulary. The ids are those of
+//! `encode_fast`: the tests compare them on random and adversarial text, the split with onig's for
+//! every code point, and every character merged first with its bytes merged; the bench script
+//! compares them with HF's Python `encode_batch` per document.
 
 use std::borrow::Cow;
 use std::collections::BinaryHeap;
@@ -905,11 +912,17 @@ pub(super) struct CharBpe {
     bytes: Option<[u32; 256]>,
     /// `unk` and whether consecutive ones fuse.
     unk: Option<(u32, bool)>,
+    /// A character before which the word can be cut when it follows another character: no
+    /// token has it right after another character (SentencePiece's `▁` only starts tokens), so
+    /// no merge joins the two sides (a merge's result is a token), and the parts merge alone to
+    /// the same ids. A whole text is one word here; its parts are short.
+    cut: Option<char>,
 }
 
 impl CharBpe {
-    /// The model of `tok` if it is a BPE this stands in for (`prepared` read from its file).
-    pub(super) fn detect(tok: &Tokenizer, prepared: &mut Prepared<'_>) -> Option<Self> {
+    /// The model of `tok` if it is a BPE this stands in for (`prepared` read from its file);
+    /// words are cut before `cut` where the vocabulary allows it.
+    pub(super) fn detect(tok: &Tokenizer, prepared: &mut Prepared<'_>, cut: Option<char>) -> Option<Self> {
         let model = prepared.check(tok)?;
         if model.ignore_merges {
             return None;
@@ -942,7 +955,23 @@ impl CharBpe {
                 }
             }
         }
-        Some(Self { bpe: prepared.bpe.take()?, bmp, astral, bytes, unk })
+        let cut = cut.filter(|&b| {
+            prepared.vocab.keys().all(|t| {
+                let mut prev = None;
+                t.0.chars().all(|c| {
+                    let ok = !(c == b && prev.is_some_and(|p| p != b));
+                    prev = Some(c);
+                    ok
+                })
+            })
+        });
+        Some(Self { bpe: prepared.bpe.take()?, bmp, astral, bytes, unk, cut })
+    }
+
+    /// Where words are cut (for the tests).
+    #[cfg(test)]
+    pub(super) fn cut(&self) -> Option<char> {
+        self.cut
     }
 
     #[inline]
@@ -953,14 +982,20 @@ impl CharBpe {
         }
     }
 
-    /// The ids of the word made of `pieces` concatenated, appended to `out`.
+    /// The ids of the word made of the characters `pieces`, appended to `out`.
     pub(super) fn tokenize(&self, pieces: impl Iterator<Item = char>, out: &mut Vec<u32>, sc: &mut Scratch) {
         sc.syms.clear();
         let mut pending_unk: Option<u32> = None;
+        let mut prev = None;
         for c in pieces {
             if let Some(id) = self.id(c) {
                 if let Some(u) = pending_unk.take() {
                     sc.syms.push(u);
+                }
+                if self.cut == Some(c) && prev.is_some_and(|p| p != c) {
+                    self.bpe.merge(sc);
+                    out.extend_from_slice(&sc.syms);
+                    sc.syms.clear();
                 }
                 sc.syms.push(id);
             } else if let Some(bytes) = &self.bytes {
@@ -977,6 +1012,7 @@ impl CharBpe {
                     None => pending_unk = Some(unk),
                 }
             }
+            prev = Some(c);
         }
         if let Some(u) = pending_unk {
             sc.syms.push(u);

@@ -6,7 +6,9 @@
 //! Documents are encoded one by one with `encode_fast` (no offsets) and without the
 //! tokenizer's own post-processor; BOS and EOS are then added from config, so a tokenizer whose
 //! template adds `<s>` (Breeze-7B) and one that adds nothing (Qwen3) are treated alike and the
-//! ids are those of HF `encode(text, add_special_tokens=False)` between them.
+//! ids are those of HF `encode(text, add_special_tokens=False)` between them. Two shapes of
+//! tokenizer, SentencePiece-style BPE (Breeze-7B, Llama 2, Mistral) and Qwen's byte-level BPE,
+//! are encoded by [`fast`]'s own BPE on ids instead of the crate's steps, with the same ids.
 
 use std::num::NonZeroUsize;
 use std::path::Path;
@@ -412,17 +414,20 @@ impl Metaspace {
         }
         let added = fast::Added::detect(tok)?;
         let space = replace.get("content")?.as_str()?.to_string();
+        // Words can be cut before a one-character space (when the vocabulary allows it).
+        let mut chars = space.chars();
+        let cut = chars.next().filter(|_| chars.next().is_none());
         Some(Self {
             // `Prepend` runs first, so `Replace` rewrites the prefix too.
             prepend: prepend.get("prepend")?.as_str()?.replace(' ', &space),
             space,
             added,
-            model: prepared.and_then(|p| fast::CharBpe::detect(tok, p)),
+            model: prepared.and_then(|p| fast::CharBpe::detect(tok, p, cut)),
         })
     }
 
     fn encode(&self, model: &tokenizers::ModelWrapper, text: &str, out: &mut Vec<u32>) -> tokenizers::Result<()> {
-        let mut piece = String::with_capacity(text.len() + text.len() / 8 + 4);
+        let mut piece = String::new();
         let mut scratch = fast::Scratch::default();
         self.added.split(text, out, |text, out| self.piece(model, text, &mut piece, &mut scratch, out))
     }
@@ -437,6 +442,15 @@ impl Metaspace {
         out: &mut Vec<u32>,
     ) -> tokenizers::Result<()> {
         use tokenizers::Model as _;
+        if let Some(m) = &self.model {
+            // The same characters, without writing them out: `space` is one character here.
+            let mut space = self.space.chars();
+            if let (Some(space), None) = (space.next(), space.next()) {
+                let chars = text.chars().map(|c| if c == ' ' { space } else { c });
+                m.tokenize(self.prepend.chars().chain(chars), out, scratch);
+                return Ok(());
+            }
+        }
         buf.clear();
         buf.push_str(&self.prepend);
         for (i, word) in text.split(' ').enumerate() {
@@ -892,7 +906,8 @@ mod tests {
     #[test]
     fn breeze_takes_the_shortcut_and_round_trips() -> Result<()> {
         let b = breeze();
-        assert!(b.metaspace.as_ref().is_some_and(|m| m.model.is_some()));
+        let model = b.metaspace.as_ref().and_then(|m| m.model.as_ref());
+        assert_eq!(model.map(fast::CharBpe::cut), Some(Some('\u{2581}')));
         assert_eq!(
             (b.info().bos.as_ref().map(|t| t.token.as_str()), b.info().eos.as_ref().map(|t| t.token.as_str())),
             (Some("<s>"), Some("</s>"))
