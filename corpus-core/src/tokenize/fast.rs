@@ -156,8 +156,9 @@ pub(super) struct Prepared<'a> {
 
 impl<'a> Prepared<'a> {
     /// Reads `json`'s `model.vocab` and `model.merges` and builds the merge map the way the crate's
-    /// `BpeBuilder` does (rank = position; a pair listed twice keeps its last rank). Also builds
-    /// the character classes (once per process). `None` when the file does not parse this way.
+    /// `BpeBuilder` does (rank = position; a pair listed twice keeps its last rank); for a
+    /// byte-level vocabulary, also the [`CharTable`] and the character classes (once per
+    /// process). `None` when the file does not parse this way.
     pub(super) fn read(json: &'a [u8]) -> Option<Self> {
         #[derive(Deserialize)]
         struct File<'a> {
@@ -171,7 +172,6 @@ impl<'a> Prepared<'a> {
             #[serde(borrow)]
             merges: Merges<'a>,
         }
-        let _ = Classes::get();
         let File { model: Model { vocab, merges } } = serde_json::from_slice(json).ok()?;
         let mut map = FxHashMap::with_capacity_and_hasher(merges.0.len(), Default::default());
         let mut joined = String::new();
@@ -189,6 +189,7 @@ impl<'a> Prepared<'a> {
             for (id, c) in byte_ids.iter_mut().zip(byte_chars()) {
                 *id = *vocab.get(c.encode_utf8(&mut [0; 4]) as &str)?;
             }
+            let _ = Classes::get();
             Some((byte_ids, CharTable::build(&bpe, &vocab, &byte_ids)))
         })();
         Some(Self { vocab, bpe: Some(bpe), byte_level })
