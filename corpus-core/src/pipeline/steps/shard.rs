@@ -1,27 +1,32 @@
 //! The `shard` step, one task per shard the cut step planned: the shard's row ranges read from
 //! each part (the drops left out), merged in key order, and written with their token ids
-//! (packed into sequences with `seq_len`), zstd-compressed, renamed into place.
+//! (packed into sequences with `seq_len`), zstd-compressed, renamed into place. The merge
+//! streams: each part is read a batch at a time and its ids a document at a time, so a shard's
+//! memory is a batch per part plus the sink's row groups, not the shard's size.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
-use arrow_schema::{Field, Schema};
-use arrow_select::concat::concat_batches;
+use arrow_schema::{Field, Schema, SchemaRef};
 use arrow_select::interleave::interleave_record_batch;
 use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReaderBuilder, RowSelection, RowSelector};
+use parquet::arrow::arrow_reader::{
+    ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
+};
 use rayon::prelude::*;
 
 use super::cut::{self, Job, merge};
 use super::tokenize::Run;
 use super::{Ctx, Step};
+use crate::batch::Tier;
 use crate::batch::{CONTRIBUTION_ID, DOC_ID, LICENCE, TIER};
 use crate::error::{Error, IoResultExt, ParquetResultExt, Result};
+use crate::pipeline::gate::Gate;
 use crate::pipeline::plan::Plan;
 use crate::shard::ParquetSink;
 use crate::shard::manifest::ShardEntry;
@@ -30,6 +35,9 @@ use crate::tokenize::IdType;
 
 /// Rows per output batch while merging a shard.
 const WRITE_ROWS: usize = 4096;
+
+/// Rows per batch read from a part.
+const READ_ROWS: usize = 1024;
 
 /// Runs shard task `i`.
 pub(super) fn run(ctx: &Ctx<'_>, i: usize) -> Result<ShardEntry> {
@@ -57,8 +65,9 @@ fn part_rows(dir: &Path, run: &Run, a: u64, b: u64) -> Result<Vec<u32>> {
     Ok(rows)
 }
 
-/// Reads `rows` (ascending) of a part: every column, or only `columns`.
-fn read_rows(path: &Path, rows: &[u32], columns: Option<&[&str]>) -> Result<RecordBatch> {
+/// Opens a reader of `rows` (ascending) of a part, `READ_ROWS` at a time: every column, or only
+/// `columns`.
+fn row_reader(path: &Path, rows: &[u32], columns: Option<&[&str]>) -> Result<ParquetRecordBatchReader> {
     let mut builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).at(path)?).at(path)?;
     if let Some(columns) = columns {
         let mask = ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
@@ -76,10 +85,87 @@ fn read_rows(path: &Path, rows: &[u32], columns: Option<&[&str]>) -> Result<Reco
         }
         at = r + 1;
     }
-    let reader = builder.with_row_selection(RowSelection::from(selectors)).build().at(path)?;
-    let schema = arrow_array::RecordBatchReader::schema(&reader);
-    let batches: Vec<RecordBatch> = reader.collect::<std::result::Result<_, _>>()?;
-    Ok(concat_batches(&schema, &batches)?)
+    builder.with_row_selection(RowSelection::from(selectors)).with_batch_size(READ_ROWS).build().at(path)
+}
+
+/// One run's share of a shard, read in merge order and held a batch at a time: its selected
+/// rows of the part, and its token ids doc by doc from the `.ids` file. A shard is thus written
+/// in memory bounded by a batch per run and the sink's row groups, not by the shard's size.
+struct Cursor<'a> {
+    path: PathBuf,
+    rows: ParquetRecordBatchReader,
+    /// Index of the batch being read in the shard's [`Pool`], and the next row in it.
+    batch: Option<usize>,
+    at: usize,
+    ids: Option<(BufReader<File>, IdType, PathBuf)>,
+    /// Tokens this cursor is to give, and has given.
+    tokens: u64,
+    given: u64,
+    gate: &'a Gate,
+    tier: Tier,
+    rel: &'a str,
+}
+
+impl Cursor<'_> {
+    /// The next row: (its batch in `pool`, its row there), reading the next batch (and checking
+    /// it at the gate) when the current one is used up.
+    fn next_row(&mut self, pool: &mut Vec<RecordBatch>) -> Result<(usize, usize)> {
+        loop {
+            if let Some(b) = self.batch.filter(|&b| self.at < pool[b].num_rows()) {
+                self.at += 1;
+                return Ok((b, self.at - 1));
+            }
+            let batch = match self.rows.next() {
+                Some(batch) => batch.map_err(parquet::errors::ParquetError::from).at(&self.path)?,
+                None => {
+                    return Err(Error::Internal(format!(
+                        "{}: {} has fewer rows than its keys",
+                        self.rel,
+                        self.path.display()
+                    )));
+                }
+            };
+            // Every row, again, through the gate: whatever earlier work left, a document reaches
+            // only the tier its contribution allows.
+            self.gate.check(
+                &strings(&batch, CONTRIBUTION_ID, self.rel)?,
+                &strings(&batch, TIER, self.rel)?,
+                self.tier,
+                self.rel,
+            )?;
+            pool.push(batch);
+            self.batch = Some(pool.len() - 1);
+            self.at = 0;
+        }
+    }
+
+    /// The next document's `n` token ids, appended to `out`.
+    fn next_ids(&mut self, n: u32, buf: &mut Vec<u8>, out: &mut Vec<u32>) -> Result<()> {
+        let Some((file, id_type, path)) = self.ids.as_mut() else { return Ok(()) };
+        buf.resize(n as usize * id_type.width(), 0);
+        file.read_exact(buf).at(path)?;
+        out.extend(id_type.get_le(buf));
+        self.given += u64::from(n);
+        Ok(())
+    }
+}
+
+/// A string column of `batch`, as `&str`s.
+fn strings<'b>(batch: &'b RecordBatch, name: &str, rel: &str) -> Result<Vec<&'b str>> {
+    let c = batch.column_by_name(name).ok_or_else(|| Error::Internal(format!("{rel}: no `{name}` column")))?;
+    Ok(c.as_string::<i32>().iter().map(Option::unwrap_or_default).collect())
+}
+
+/// Keeps only the batches the cursors still read, renumbered: what a written chunk frees.
+fn compact(pool: &mut Vec<RecordBatch>, cursors: &mut [Cursor<'_>]) {
+    let mut kept = Vec::with_capacity(cursors.len());
+    for c in cursors.iter_mut() {
+        if let Some(b) = c.batch {
+            kept.push(pool[b].clone());
+            c.batch = Some(kept.len() - 1);
+        }
+    }
+    *pool = kept;
 }
 
 /// The shard's sink, created on its first batch (whose schema it takes).
@@ -87,11 +173,11 @@ fn open_sink<'s>(
     sink: &'s mut Option<ParquetSink>,
     path: &Path,
     rel: &str,
-    batch: &RecordBatch,
+    schema: SchemaRef,
     cfg: &crate::shard::ShardConfig,
 ) -> Result<&'s mut ParquetSink> {
     if sink.is_none() {
-        *sink = Some(ParquetSink::create(path, rel, batch.schema(), cfg.zstd_level, cfg.row_group_bytes())?);
+        *sink = Some(ParquetSink::create(path, rel, schema, cfg.zstd_level, cfg.row_group_bytes())?);
     }
     sink.as_mut().ok_or_else(|| Error::Internal(format!("{rel}: no sink")))
 }
@@ -106,17 +192,23 @@ fn with_ids(batch: &RecordBatch, ids: ArrayRef, n_tokens: ArrayRef) -> Result<Re
     Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
 }
 
-/// Reads ids `[a, b)` of a run's `.ids` file.
-fn read_ids(path: &Path, id_type: IdType, a: u64, b: u64) -> Result<Vec<u32>> {
-    let width = id_type.width() as u64;
-    let mut file = File::open(path).at(path)?;
-    file.seek(SeekFrom::Start(a * width)).at(path)?;
-    let mut bytes = vec![0u8; ((b - a) * width) as usize];
-    file.read_exact(&mut bytes).at(path)?;
-    Ok(id_type.get_le(&bytes))
+/// The packed schema's batch of `seqs`.
+fn packed_batch(seqs: &[order::Sequence], id_type: IdType, mask: bool) -> Result<RecordBatch> {
+    let (names, columns): (Vec<&str>, Vec<ArrayRef>) = order::packed_columns(seqs, id_type, mask)?.into_iter().unzip();
+    let fields: Vec<Field> =
+        names.iter().zip(&columns).map(|(n, c)| Field::new(*n, c.data_type().clone(), false)).collect();
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?)
 }
 
-/// Merges a shard's row ranges in key order and writes it (packed, with `seq_len`).
+/// Rows of a chunk being built: (batch in the pool, row there), and their ids back to back.
+#[derive(Default)]
+struct Chunk {
+    rows: Vec<(usize, usize)>,
+    ids: Vec<u32>,
+    lens: Vec<u32>,
+}
+
+/// Merges a shard's row ranges in key order and writes it (packed, with `seq_len`), streaming.
 fn write_shard(ctx: &Ctx<'_>, job: &Job, all_runs: &[Run]) -> Result<ShardEntry> {
     let (plan, gate) = (ctx.plan, &ctx.gate);
     let dir = &ctx.work.tokenize();
@@ -129,130 +221,114 @@ fn write_shard(ctx: &Ctx<'_>, job: &Job, all_runs: &[Run]) -> Result<ShardEntry>
     let seq_len = plan.config.config.tokenize.seq_len.filter(|_| id_type.is_some());
     // Packed rows carry ids and document ids only: the runs' text is not read.
     let columns: Option<&[&str]> = seq_len.map(|_| &[DOC_ID, CONTRIBUTION_ID, LICENCE, TIER][..]);
-    // Each run's rows and ids, read in parallel.
-    let (batches, ids): (Vec<RecordBatch>, Vec<Vec<u32>>) = runs
+    let mut cursors: Vec<Cursor<'_>> = runs
         .par_iter()
         .zip(&ranges)
         .zip(&token_ranges)
         .map(|((run, &(a, b)), &(ta, tb))| {
-            let rows = part_rows(dir, run, a, b)?;
-            let batch = read_rows(&ctx.work.root().join(&run.part), &rows, columns)?;
+            let path = ctx.work.root().join(&run.part);
+            let rows = row_reader(&path, &part_rows(dir, run, a, b)?, columns)?;
             let ids = match id_type {
-                Some(t) => read_ids(&dir.join(format!("{}.ids", run.stem)), t, ta, tb)?,
-                None => Vec::new(),
+                Some(t) => {
+                    let ids_path = dir.join(format!("{}.ids", run.stem));
+                    let mut file = File::open(&ids_path).at(&ids_path)?;
+                    file.seek(SeekFrom::Start(ta * t.width() as u64)).at(&ids_path)?;
+                    Some((BufReader::with_capacity(1 << 20, file), t, ids_path))
+                }
+                None => None,
             };
-            Ok((batch, ids))
+            let tier = job.partition.tier();
+            Ok(Cursor { path, rows, batch: None, at: 0, ids, tokens: tb - ta, given: 0, gate, tier, rel: &job.rel })
         })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .unzip();
-    // Every row, again, through the gate: whatever earlier work left, a document reaches only
-    // the tier its contribution allows.
-    for b in &batches {
-        let column = |name: &str| -> Result<Vec<&str>> {
-            let c =
-                b.column_by_name(name).ok_or_else(|| Error::Internal(format!("{}: no `{name}` column", job.rel)))?;
-            Ok(c.as_string::<i32>().iter().map(Option::unwrap_or_default).collect())
-        };
-        gate.check(&column(CONTRIBUTION_ID)?, &column(TIER)?, job.partition.tier(), &job.rel)?;
-    }
-    let refs: Vec<&RecordBatch> = batches.iter().collect();
-    // (run, row in its batch, first id in its ids, tokens), in output order.
-    let mut order: Vec<(usize, usize, usize, usize)> =
-        Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
-    let mut next = vec![(0usize, 0usize); runs.len()];
-    let mut text_bytes = 0u64;
-    merge(dir, &runs, &ranges, &mut |r, rec| {
-        let (row, id) = next[r];
-        order.push((r, row, id, rec.tokens as usize));
-        next[r] = (row + 1, id + rec.tokens as usize);
-        text_bytes += u64::from(rec.text_bytes);
-        Ok(())
-    })?;
-    if let Some((r, &(_, id))) = next.iter().enumerate().find(|&(r, &(_, id))| id_type.is_some() && id != ids[r].len())
-    {
-        return Err(Error::Internal(format!(
-            "{}: run {} has {} ids, its keys count {id}",
-            job.rel,
-            runs[r].stem,
-            ids[r].len()
-        )));
-    }
-    let doc_ids = |&(r, i, a, n): &(usize, usize, usize, usize)| (r, i, &ids[r][a..a + n]);
+        .collect::<Result<_>>()?;
     let path = plan.output.join(&job.rel);
-    let documents = order.len() as u64;
+    let mut pool: Vec<RecordBatch> = Vec::new();
+    let mut buf = Vec::new();
+    let (mut documents, mut text_bytes) = (0u64, 0u64);
+    let mut sink: Option<ParquetSink> = None;
     let (mut tokens_dropped, mut documents_dropped) = (0u64, Vec::new());
     let mut info = match (seq_len, id_type) {
         (Some(seq_len), Some(id_type)) => {
             let mut packer = Packer::new(seq_len.get());
-            let mut sink: Option<ParquetSink> = None;
             let mut licences: BTreeMap<String, u64> = BTreeMap::new();
-            let tail = plan.config.config.tokenize.tail;
-            let flush = |seqs: Vec<order::Sequence>, sink: &mut Option<ParquetSink>| -> Result<()> {
-                if seqs.is_empty() {
-                    return Ok(());
-                }
-                let (names, columns): (Vec<&str>, Vec<ArrayRef>) =
-                    order::packed_columns(&seqs, id_type, tail == order::Tail::Pad)?.into_iter().unzip();
-                let fields: Vec<Field> =
-                    names.iter().zip(&columns).map(|(n, c)| Field::new(*n, c.data_type().clone(), false)).collect();
-                let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)?;
-                open_sink(sink, &path, &job.rel, &batch, cfg)?.write(&batch)
-            };
-            for (r, i, doc) in order.iter().map(doc_ids) {
-                let b = &batches[r];
-                let doc_id = b.column_by_name(DOC_ID).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
-                let licence = b.column_by_name(LICENCE).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
+            let mask = plan.config.config.tokenize.tail == order::Tail::Pad;
+            let mut doc = Vec::new();
+            merge(dir, &runs, &ranges, &mut |r, rec| {
+                let (b, i) = cursors[r].next_row(&mut pool)?;
+                doc.clear();
+                cursors[r].next_ids(rec.tokens, &mut buf, &mut doc)?;
+                let batch = &pool[b];
+                let doc_id = batch.column_by_name(DOC_ID).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
+                let licence = batch.column_by_name(LICENCE).map(|c| c.as_string::<i32>().value(i)).unwrap_or_default();
                 *licences.entry(licence.to_string()).or_default() += 1;
-                packer.push(doc_id, doc);
+                packer.push(doc_id, &doc);
+                (documents, text_bytes) = (documents + 1, text_bytes + u64::from(rec.text_bytes));
+                if pool.len() > 2 * cursors.len() {
+                    compact(&mut pool, &mut cursors);
+                }
                 if packer.pending() >= WRITE_ROWS {
-                    flush(packer.take_full(), &mut sink)?;
+                    let batch = packed_batch(&packer.take_full(), id_type, mask)?;
+                    open_sink(&mut sink, &path, &job.rel, batch.schema(), cfg)?.write(&batch)?;
                 }
-            }
-            let packed = packer.finish(tail, pad_id(plan)?);
-            flush(packed.sequences, &mut sink)?;
+                Ok(())
+            })?;
+            let packed = packer.finish(plan.config.config.tokenize.tail, pad_id(plan)?);
+            // Every token may have been in the dropped tail: then an empty shard of the packed
+            // schema.
+            let batch = packed_batch(&packed.sequences, id_type, mask)?;
+            open_sink(&mut sink, &path, &job.rel, batch.schema(), cfg)?.write(&batch)?;
             (tokens_dropped, documents_dropped) = (packed.tokens_dropped, packed.documents_dropped);
-            let mut sink = match sink {
-                Some(sink) => sink,
-                // Every token was in the dropped tail: an empty shard of the packed schema.
-                None => {
-                    let (names, columns): (Vec<&str>, Vec<ArrayRef>) =
-                        order::packed_columns(&[], id_type, tail == order::Tail::Pad)?.into_iter().unzip();
-                    let fields: Vec<Field> =
-                        names.iter().zip(&columns).map(|(n, c)| Field::new(*n, c.data_type().clone(), false)).collect();
-                    ParquetSink::create(
-                        &path,
-                        &job.rel,
-                        Arc::new(Schema::new(fields)),
-                        cfg.zstd_level,
-                        cfg.row_group_bytes(),
-                    )?
-                }
-            };
+            let mut sink = sink.ok_or_else(|| Error::Internal(format!("{}: no sink", job.rel)))?;
             licences.iter().for_each(|(l, n)| sink.count_licence(l, *n));
             sink.finish()?
         }
         _ => {
-            let build = |chunk: &[(usize, usize, usize, usize)]| -> Result<RecordBatch> {
-                let rows: Vec<(usize, usize)> = chunk.iter().map(|&(r, i, ..)| (r, i)).collect();
-                let batch = interleave_record_batch(&refs, &rows)?;
-                let Some(id_type) = id_type else { return Ok(batch) };
-                let docs: Vec<&[u32]> = chunk.iter().map(|o| doc_ids(o).2).collect();
-                let n_tokens = UInt32Array::from_iter_values(docs.iter().map(|d| d.len() as u32));
-                with_ids(&batch, order::ids_array(&docs, id_type)?, Arc::new(n_tokens))
-            };
-            let chunks: Vec<_> = order.chunks(WRITE_ROWS).collect();
-            let mut sink: Option<ParquetSink> = None;
-            // A few batches are built at once, in parallel, then written in order.
-            for window in chunks.chunks(rayon::current_num_threads().max(1)) {
-                let built: Vec<RecordBatch> = window.par_iter().map(|c| build(c)).collect::<Result<_>>()?;
-                for batch in &built {
-                    open_sink(&mut sink, &path, &job.rel, batch, cfg)?.write(batch)?;
+            let mut chunk = Chunk::default();
+            let mut emit = |chunk: &mut Chunk, pool: &mut Vec<RecordBatch>, cursors: &mut [Cursor<'_>]| -> Result<()> {
+                if chunk.rows.is_empty() {
+                    return Ok(());
                 }
-            }
+                let refs: Vec<&RecordBatch> = pool.iter().collect();
+                let mut batch = interleave_record_batch(&refs, &chunk.rows)?;
+                if let Some(id_type) = id_type {
+                    let mut docs = Vec::with_capacity(chunk.lens.len());
+                    let mut at = 0usize;
+                    for &n in &chunk.lens {
+                        docs.push(&chunk.ids[at..at + n as usize]);
+                        at += n as usize;
+                    }
+                    let n_tokens = UInt32Array::from(chunk.lens.clone());
+                    batch = with_ids(&batch, order::ids_array(&docs, id_type)?, Arc::new(n_tokens))?;
+                }
+                open_sink(&mut sink, &path, &job.rel, batch.schema(), cfg)?.write(&batch)?;
+                *chunk = Chunk::default();
+                compact(pool, cursors);
+                Ok(())
+            };
+            merge(dir, &runs, &ranges, &mut |r, rec| {
+                let row = cursors[r].next_row(&mut pool)?;
+                cursors[r].next_ids(rec.tokens, &mut buf, &mut chunk.ids)?;
+                chunk.rows.push(row);
+                chunk.lens.push(rec.tokens);
+                (documents, text_bytes) = (documents + 1, text_bytes + u64::from(rec.text_bytes));
+                if chunk.rows.len() >= WRITE_ROWS {
+                    emit(&mut chunk, &mut pool, &mut cursors)?;
+                }
+                Ok(())
+            })?;
+            emit(&mut chunk, &mut pool, &mut cursors)?;
             sink.ok_or_else(|| Error::Internal(format!("{}: a shard without documents", job.rel)))?.finish()?
         }
     };
+    if let Some(c) = cursors.iter().find(|c| c.ids.is_some() && c.given != c.tokens) {
+        return Err(Error::Internal(format!(
+            "{}: {} gave {} ids, its keys count {}",
+            job.rel,
+            c.path.display(),
+            c.given,
+            c.tokens
+        )));
+    }
     // The documents' text, also for packed rows, which carry none.
     info.text_bytes = text_bytes;
     Ok(ShardEntry {
