@@ -104,6 +104,35 @@ pub(super) fn write_work(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).at(path)
 }
 
+/// A work file written as it goes (to `<path>.tmp`, renamed by [`WorkFile::finish`]): for
+/// outputs too large to gather in memory first.
+pub(super) struct WorkFile {
+    out: std::io::BufWriter<std::fs::File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl WorkFile {
+    pub(super) fn create(path: &Path) -> Result<Self> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).at(parent)?;
+        }
+        let tmp = crate::shard::tmp_path(path);
+        let file = std::fs::File::create(&tmp).at(&tmp)?;
+        Ok(Self { out: std::io::BufWriter::with_capacity(1 << 20, file), tmp, path: path.to_path_buf() })
+    }
+
+    pub(super) fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        std::io::Write::write_all(&mut self.out, bytes).at(&self.tmp)
+    }
+
+    pub(super) fn finish(self) -> Result<()> {
+        let Self { out, tmp, path } = self;
+        out.into_inner().map_err(std::io::IntoInnerError::into_error).at(&tmp)?;
+        std::fs::rename(&tmp, &path).at(&path)
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Marker<T> {
     value: T,

@@ -296,7 +296,11 @@ impl ParquetSink {
             let room = self.row_group_bytes.saturating_sub(self.filling_bytes);
             let n = room.div_ceil(per_row).clamp(1, rows);
             self.filling_bytes += if n == rows { bytes } else { n * per_row };
-            self.filling.push(rest.slice(0, n));
+            // A piece of a larger batch is copied out: a slice would keep the whole batch alive
+            // until its last row group is encoded (the shard step's chunks are tens of MB).
+            let piece =
+                if n == batch.num_rows() { rest.slice(0, n) } else { owned(&rest.slice(0, n)).at(&self.path)? };
+            self.filling.push(piece);
             rest = rest.slice(n, rows - n);
             if self.filling_bytes >= self.row_group_bytes {
                 self.close_row_group()?;
@@ -420,6 +424,17 @@ fn compact(column: &ArrayRef) -> parquet::errors::Result<ArrayRef> {
     }
     let indices = arrow_array::UInt32Array::from_iter_values(0..column.len() as u32);
     arrow_select::take::take(column.as_ref(), &indices, None).map_err(parquet::errors::ParquetError::from)
+}
+
+/// `batch` (a slice) copied into buffers of its own, values unchanged.
+fn owned(batch: &RecordBatch) -> parquet::errors::Result<RecordBatch> {
+    let indices = arrow_array::UInt32Array::from_iter_values(0..batch.num_rows() as u32);
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|c| arrow_select::take::take(c.as_ref(), &indices, None))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
 }
 
 /// Encodes one row group, its fields in parallel.

@@ -67,13 +67,21 @@ pub fn order_key(seed: u64, doc_id: &str) -> u64 {
 /// A `list<uint16|uint32>` column of token ids, a row per item of `ids`.
 pub fn ids_array<T: AsRef<[u32]>>(ids: &[T], id_type: IdType) -> Result<ArrayRef> {
     let offsets = OffsetBuffer::<i32>::from_lengths(ids.iter().map(|r| r.as_ref().len()));
+    let total = ids.iter().map(|r| r.as_ref().len()).sum::<usize>();
     let flat = ids.iter().flat_map(|r| r.as_ref().iter()).copied();
+    // Sized up front: a shard's chunk holds tens of MB of ids, and growing by doubling would
+    // hold up to twice that.
     let (values, item): (ArrayRef, DataType) = match id_type {
-        IdType::Uint32 => (Arc::new(flat.collect::<UInt32Array>()), DataType::UInt32),
+        IdType::Uint32 => {
+            let mut v = Vec::with_capacity(total);
+            v.extend(flat);
+            (Arc::new(UInt32Array::from(v)), DataType::UInt32)
+        }
         IdType::Uint16 => {
-            let v: Vec<u16> = flat
-                .map(|id| u16::try_from(id).map_err(|_| Error::Internal(format!("token id {id} does not fit uint16"))))
-                .collect::<Result<_>>()?;
+            let mut v: Vec<u16> = Vec::with_capacity(total);
+            for id in flat {
+                v.push(u16::try_from(id).map_err(|_| Error::Internal(format!("token id {id} does not fit uint16")))?);
+            }
             (Arc::new(UInt16Array::from(v)), DataType::UInt16)
         }
     };

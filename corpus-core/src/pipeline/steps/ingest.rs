@@ -197,8 +197,9 @@ struct Parts<'a> {
 impl<'a> Parts<'a> {
     fn new(ctx: &'a Ctx<'a>, dir: &'a Path) -> Self {
         let shard = &ctx.plan.config.config.shard;
-        // Shuffled parts are held in memory once (and their sorted copy): smaller.
-        let cap = if shard.shuffle { 32 << 20 } else { 64 << 20 };
+        // Shuffled parts are held in memory once (and their sorted copy), by every task running
+        // at once: smaller. More parts cost the shard step's merge only a cursor each.
+        let cap = if shard.shuffle { 8 << 20 } else { 64 << 20 };
         let part_bytes = (shard.target_bytes() / 4).clamp(1 << 20, cap);
         Self { ctx, dir, writers: Vec::new(), part_bytes }
     }

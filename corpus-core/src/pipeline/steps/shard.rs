@@ -36,8 +36,9 @@ use crate::tokenize::IdType;
 /// Rows per output batch while merging a shard.
 const WRITE_ROWS: usize = 4096;
 
-/// Rows per batch read from a part.
-const READ_ROWS: usize = 1024;
+/// Rows per batch read from a part: a batch per part is held while merging, and documents of
+/// 10 kB are common.
+const READ_ROWS: usize = 128;
 
 /// Runs shard task `i`.
 pub(super) fn run(ctx: &Ctx<'_>, i: usize) -> Result<ShardEntry> {
@@ -301,7 +302,10 @@ fn write_shard(ctx: &Ctx<'_>, job: &Job, all_runs: &[Run]) -> Result<ShardEntry>
                     batch = with_ids(&batch, order::ids_array(&docs, id_type)?, Arc::new(n_tokens))?;
                 }
                 open_sink(&mut sink, &path, &job.rel, batch.schema(), cfg)?.write(&batch)?;
-                *chunk = Chunk::default();
+                // Cleared, not dropped: the next chunk reuses the room.
+                chunk.rows.clear();
+                chunk.ids.clear();
+                chunk.lens.clear();
                 compact(pool, cursors);
                 Ok(())
             };

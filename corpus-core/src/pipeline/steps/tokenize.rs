@@ -22,7 +22,7 @@ use super::{Ctx, Step};
 use crate::batch::DocBatch;
 use crate::error::{IoResultExt, ParquetResultExt, Result};
 use crate::pipeline::work::{Partition, Totals, all_parts};
-use crate::pipeline::workdir::{task_name, write_work};
+use crate::pipeline::workdir::{WorkFile, task_name};
 use crate::shard::order::{self, Split};
 
 /// Bytes per row of a `.keys` file.
@@ -68,8 +68,8 @@ pub(super) fn run(ctx: &Ctx<'_>, j: usize) -> Result<Run> {
         let cfg = &ctx.plan.config.config.shard;
         let reader =
             ParquetRecordBatchReaderBuilder::try_new(File::open(&path).at(&path)?).and_then(|b| b.build()).at(&path)?;
-        let mut keys = Vec::new();
-        let mut ids = Vec::new();
+        let mut keys = WorkFile::create(&dir.join(format!("{stem}.keys")))?;
+        let mut ids = tokenizer.map(|_| WorkFile::create(&dir.join(format!("{stem}.ids")))).transpose()?;
         let mut totals = Totals::default();
         let (mut rows, mut text_bytes, mut tokens) = (0u64, 0u64, 0u64);
         let mut row = 0u32;
@@ -96,12 +96,11 @@ pub(super) fn run(ctx: &Ctx<'_>, j: usize) -> Result<Run> {
                 (DocBatch::try_new(filter_record_batch(batch.record_batch(), &keep)?)?, positions)
             };
             let counts = (&mut rows, &mut text_bytes, &mut tokens);
-            keep_rows(&kept, &positions, &mut keys, &mut ids, &mut totals, counts, ctx, cfg.shuffle, tokenizer)?;
+            let files = (&mut keys, ids.as_mut());
+            keep_rows(&kept, &positions, files, &mut totals, counts, ctx, cfg.shuffle, tokenizer)?;
         }
-        write_work(&dir.join(format!("{stem}.keys")), &keys)?;
-        if tokenizer.is_some() {
-            write_work(&dir.join(format!("{stem}.ids")), &ids)?;
-        }
+        keys.finish()?;
+        ids.map(WorkFile::finish).transpose()?;
         Ok(Run {
             task: t,
             partition: part.partition.clone(),
@@ -121,8 +120,7 @@ pub(super) fn run(ctx: &Ctx<'_>, j: usize) -> Result<Run> {
 fn keep_rows(
     kept: &DocBatch,
     positions: &[u32],
-    keys: &mut Vec<u8>,
-    ids: &mut Vec<u8>,
+    (keys, mut ids): (&mut WorkFile, Option<&mut WorkFile>),
     totals: &mut Totals,
     (rows, text_bytes, tokens): (&mut u64, &mut u64, &mut u64),
     ctx: &Ctx<'_>,
@@ -140,19 +138,24 @@ fn keep_rows(
         Some(tok) => tok.encode_all(&(0..n).map(|i| texts.value(i)).collect::<Vec<_>>())?,
         None => Vec::new(),
     };
+    let (mut key_bytes, mut id_bytes) = (Vec::with_capacity(n * KEY_RECORD), Vec::new());
     for i in 0..n {
         let key = if shuffle { order::order_key(seed, doc_ids.value(i)) } else { 0 };
         let n_tokens = encoded.get(i).map_or(0, |e| e.len() as u32);
         let len = texts.value(i).len() as u32;
-        keys.extend_from_slice(&key.to_le_bytes());
-        keys.extend_from_slice(&n_tokens.to_le_bytes());
-        keys.extend_from_slice(&len.to_le_bytes());
-        keys.extend_from_slice(&positions[i].to_le_bytes());
+        key_bytes.extend_from_slice(&key.to_le_bytes());
+        key_bytes.extend_from_slice(&n_tokens.to_le_bytes());
+        key_bytes.extend_from_slice(&len.to_le_bytes());
+        key_bytes.extend_from_slice(&positions[i].to_le_bytes());
         *text_bytes += u64::from(len);
         *tokens += u64::from(n_tokens);
         if let Some(tok) = tokenizer {
-            tok.info().id_type.put_le(&encoded[i], ids);
+            tok.info().id_type.put_le(&encoded[i], &mut id_bytes);
         }
+    }
+    keys.write(&key_bytes)?;
+    if let Some(ids) = ids.as_mut() {
+        ids.write(&id_bytes)?;
     }
     *rows += n as u64;
     Ok(())
