@@ -36,6 +36,11 @@ use crate::tokenize::IdType;
 /// Rows per output batch while merging a shard.
 const WRITE_ROWS: usize = 4096;
 
+/// Most text per output batch while merging a shard: 4,096 documents of 10 kB would be 40 MB of
+/// text and more of ids held at once. (A batch's size sets where the sink cuts row groups, so
+/// this is part of the output's bytes.)
+const WRITE_BYTES: u64 = 8 << 20;
+
 /// Rows per batch read from a part: a batch per part is held while merging, and documents of
 /// 10 kB are common.
 const READ_ROWS: usize = 128;
@@ -207,6 +212,7 @@ struct Chunk {
     rows: Vec<(usize, usize)>,
     ids: Vec<u32>,
     lens: Vec<u32>,
+    text_bytes: u64,
 }
 
 /// Merges a shard's row ranges in key order and writes it (packed, with `seq_len`), streaming.
@@ -306,6 +312,7 @@ fn write_shard(ctx: &Ctx<'_>, job: &Job, all_runs: &[Run]) -> Result<ShardEntry>
                 chunk.rows.clear();
                 chunk.ids.clear();
                 chunk.lens.clear();
+                chunk.text_bytes = 0;
                 compact(pool, cursors);
                 Ok(())
             };
@@ -315,7 +322,8 @@ fn write_shard(ctx: &Ctx<'_>, job: &Job, all_runs: &[Run]) -> Result<ShardEntry>
                 chunk.rows.push(row);
                 chunk.lens.push(rec.tokens);
                 (documents, text_bytes) = (documents + 1, text_bytes + u64::from(rec.text_bytes));
-                if chunk.rows.len() >= WRITE_ROWS {
+                chunk.text_bytes += u64::from(rec.text_bytes);
+                if chunk.rows.len() >= WRITE_ROWS || chunk.text_bytes >= WRITE_BYTES {
                     emit(&mut chunk, &mut pool, &mut cursors)?;
                 }
                 Ok(())
