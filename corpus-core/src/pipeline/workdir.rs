@@ -96,12 +96,9 @@ pub(super) fn dir_holds(dir: &Path, seals: &[(String, Seal)]) -> bool {
 
 /// Writes a work file atomically (temp + rename), without fsync: see the module docs.
 pub(super) fn write_work(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).at(parent)?;
-    }
-    let tmp = crate::shard::tmp_path(path);
-    std::fs::write(&tmp, bytes).at(&tmp)?;
-    std::fs::rename(&tmp, path).at(path)
+    let mut file = WorkFile::create(path)?;
+    file.write(bytes)?;
+    file.finish()
 }
 
 /// A work file written as it goes (to `<path>.tmp`, renamed by [`WorkFile::finish`]): for

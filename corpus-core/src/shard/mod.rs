@@ -422,18 +422,18 @@ fn compact(column: &ArrayRef) -> parquet::errors::Result<ArrayRef> {
     if !sliced {
         return Ok(ArrayRef::clone(column));
     }
+    copied(column)
+}
+
+/// `column` (a slice) copied into buffers of its own, values unchanged.
+fn copied(column: &ArrayRef) -> parquet::errors::Result<ArrayRef> {
     let indices = arrow_array::UInt32Array::from_iter_values(0..column.len() as u32);
     arrow_select::take::take(column.as_ref(), &indices, None).map_err(parquet::errors::ParquetError::from)
 }
 
-/// `batch` (a slice) copied into buffers of its own, values unchanged.
+/// `batch` (a slice) copied into buffers of its own.
 fn owned(batch: &RecordBatch) -> parquet::errors::Result<RecordBatch> {
-    let indices = arrow_array::UInt32Array::from_iter_values(0..batch.num_rows() as u32);
-    let columns = batch
-        .columns()
-        .iter()
-        .map(|c| arrow_select::take::take(c.as_ref(), &indices, None))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let columns = batch.columns().iter().map(copied).collect::<parquet::errors::Result<Vec<_>>>()?;
     Ok(RecordBatch::try_new(batch.schema(), columns)?)
 }
 

@@ -128,9 +128,16 @@ impl IdType {
 
     /// The ids [`Self::put_le`] wrote.
     pub fn get_le(self, bytes: &[u8]) -> Vec<u32> {
+        let mut ids = Vec::with_capacity(bytes.len() / self.width());
+        self.extend_le(bytes, &mut ids);
+        ids
+    }
+
+    /// [`Self::get_le`], appended to `out`.
+    pub fn extend_le(self, bytes: &[u8], out: &mut Vec<u32>) {
         match self {
-            Self::Uint16 => bytes.chunks_exact(2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]]))).collect(),
-            Self::Uint32 => bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+            Self::Uint16 => out.extend(bytes.chunks_exact(2).map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))),
+            Self::Uint32 => out.extend(bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
         }
     }
 }

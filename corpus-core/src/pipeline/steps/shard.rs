@@ -150,7 +150,7 @@ impl Cursor<'_> {
         let Some((file, id_type, path)) = self.ids.as_mut() else { return Ok(()) };
         buf.resize(n as usize * id_type.width(), 0);
         file.read_exact(buf).at(path)?;
-        out.extend(id_type.get_le(buf));
+        id_type.extend_le(buf, out);
         self.given += u64::from(n);
         Ok(())
     }
