@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::batch::{DocBatch, DocBatchBuilder, DocumentRef};
-use crate::error::{Location, Result};
+use crate::error::{Error, Location, Result};
 use crate::ledger::LedgerRow;
 use crate::stage::DropReason;
 use manifest::{MANIFEST_FILE, Manifest};
@@ -491,6 +491,33 @@ pub fn read_task(task: &Task, cfg: &IngestConfig, sink: &mut dyn FnMut(Chunk) ->
     }
 }
 
+/// Whether a task is one compressed file: a stream that cannot be cut into tasks, so that its
+/// one task is the only one running unless its reading overlaps its staging
+/// ([`read_task_ahead`]).
+pub fn is_one_stream(task: &Task) -> bool {
+    matches!(&task.work, Work::Files(files)
+        if files.len() == 1 && matches!(files[0].kind, FileKind::JsonlGzip | FileKind::JsonlZstd))
+}
+
+/// [`read_task`] on a thread of its own, one chunk ahead of `sink`: the decoder (and the
+/// batched parse it feeds the worker pool) runs while `sink` stages and writes the chunk
+/// before. `sink` sees the same chunks in the same order as from [`read_task`], so what it
+/// writes is byte for byte the same. An error of `sink` stops the reader at its next chunk.
+pub fn read_task_ahead(task: &Task, cfg: &IngestConfig, sink: &mut dyn FnMut(Chunk) -> Result<()>) -> Result<()> {
+    // A rendezvous: the reader builds the next chunk while the sink stages this one.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(0);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            // A send fails only once the sink has stopped, and its error is the one to report.
+            read_task(task, cfg, &mut |chunk| tx.send(chunk).map_err(|_| Error::Internal("sink stopped".into())))
+        });
+        let staged = rx.iter().try_for_each(&mut *sink);
+        drop(rx);
+        let read = reader.join().unwrap_or_else(|_| Err(Error::Internal("the reading thread panicked".into())));
+        staged.and(read)
+    })
+}
+
 /// Collects documents and refusals of one file into bounded chunks.
 pub(crate) struct Emitter<'a> {
     builder: DocBatchBuilder,
@@ -632,6 +659,55 @@ mod tests {
         assert_eq!(FileKind::from_name("b.txt"), Some(FileKind::Text));
         assert_eq!(FileKind::from_name("b.csv"), None);
         assert_eq!(FileKind::from_name("b.json"), None);
+    }
+
+    /// The demo's compressed file, read a record per chunk.
+    fn one_stream() -> (Task, IngestConfig) {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/contributions/citizen-essays");
+        let cfg = IngestConfig { batch_rows: NonZeroUsize::MIN, ..IngestConfig::default() };
+        // A small file is grouped with others into one task; a large one is a task alone.
+        let mut task = plan_tasks(open(&dir), &cfg).into_iter().next().expect("a task");
+        let Work::Files(files) = &task.work else { panic!("{task:?}") };
+        let gz = files.iter().find(|f| f.kind == FileKind::JsonlGzip).expect("letters.jsonl.gz").clone();
+        task.work = Work::Files(vec![gz]);
+        assert!(is_one_stream(&task));
+        (task, cfg)
+    }
+
+    type Read = fn(&Task, &IngestConfig, &mut dyn FnMut(Chunk) -> Result<()>) -> Result<()>;
+
+    fn chunks(read: Read) -> Vec<String> {
+        let (task, cfg) = one_stream();
+        let mut seen = Vec::new();
+        let mut sink = |c: Chunk| {
+            let ids = c.batch.doc_ids();
+            let docs = (0..c.batch.num_rows()).map(|i| ids.value(i).to_string());
+            let refused = c.quarantined.iter().map(|r| format!("{} {:?}", r.doc_id, r.reason));
+            seen.push(format!("{:?} {}", docs.chain(refused).collect::<Vec<_>>(), c.input_bytes));
+            Ok(())
+        };
+        read(&task, &cfg, &mut sink).expect("read");
+        seen
+    }
+
+    #[test]
+    fn reading_ahead_hands_over_the_same_chunks_in_the_same_order() {
+        let direct = chunks(read_task);
+        assert!(direct.len() >= 12, "{direct:?}");
+        assert_eq!(chunks(read_task_ahead), direct);
+    }
+
+    #[test]
+    fn a_sink_error_stops_the_reader_and_is_the_error_returned() {
+        let (task, cfg) = one_stream();
+        let mut taken = 0;
+        let mut sink = |_: Chunk| {
+            taken += 1;
+            if taken == 2 { Err(Error::config(Location::file("sink"), "stop here")) } else { Ok(()) }
+        };
+        let err = read_task_ahead(&task, &cfg, &mut sink).expect_err("the sink's error");
+        assert!(err.to_string().contains("stop here"), "{err}");
+        assert_eq!(taken, 2);
     }
 
     proptest::proptest! {

@@ -69,7 +69,9 @@ pub(super) fn run(ctx: &Ctx<'_>, index: usize) -> Result<()> {
     let stages = ctx.stages;
     let last_stage = stages.last().map_or("ingest", |s| s.name());
     tracing::debug!(task = index, what = %task.describe(), "Task started.");
-    ingest::read_task(task, &ctx.plan.config.config.ingest, &mut |chunk| {
+    // One compressed file is one task: its decoding overlaps its staging, not other tasks.
+    let read = if ingest::is_one_stream(task) { ingest::read_task_ahead } else { ingest::read_task };
+    read(task, &ctx.plan.config.config.ingest, &mut |chunk| {
         ctx.reporter.advance(Phase::Read, chunk.input_bytes);
         if let Some(row) = chunk.quarantined.first().filter(|_| ctx.plan_file.strict) {
             return Err(strict_error(task, row));
