@@ -153,6 +153,10 @@ pub struct RunArgs {
     /// uninterrupted run.
     #[arg(long)]
     pub resume: bool,
+    /// Replace the finished dataset or the interrupted run in the output directory (without it,
+    /// a run refuses one, exit 2). Files corpus did not write are never removed.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
     /// Stop at the first bad record (exit 1) instead of recording it in the ledger.
     #[arg(long)]
     pub strict: bool,
@@ -172,6 +176,10 @@ pub struct PlanArgs {
     /// Keep the interrupted run's work (and its plan) instead of starting over.
     #[arg(long)]
     pub resume: bool,
+    /// Replace the finished dataset or the interrupted run in the output directory (without it,
+    /// a run refuses one, exit 2). Files corpus did not write are never removed.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
     /// Stop at the first bad record (exit 1) instead of recording it in the ledger.
     #[arg(long)]
     pub strict: bool,
@@ -250,6 +258,10 @@ pub struct DedupArgs {
     /// Continue an interrupted run.
     #[arg(long)]
     pub resume: bool,
+    /// Replace the finished dataset or the interrupted run in the output directory (without it,
+    /// a run refuses one, exit 2). Files corpus did not write are never removed.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -300,6 +312,10 @@ pub struct TokenizeArgs {
     /// Continue an interrupted run.
     #[arg(long)]
     pub resume: bool,
+    /// Replace the finished dataset or the interrupted run in the output directory (without it,
+    /// a run refuses one, exit 2). Files corpus did not write are never removed.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

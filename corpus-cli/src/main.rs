@@ -20,6 +20,7 @@ macro_rules! errln {
 
 mod cli;
 mod commands;
+mod interrupt;
 mod logging;
 mod progress;
 

@@ -116,6 +116,15 @@ pub enum Error {
         /// What does not match.
         message: String,
     },
+    /// The output directory holds a finished dataset or an interrupted run, and the command
+    /// was not told to resume or replace it.
+    #[error("{}: {message}", path.display())]
+    OutputInUse {
+        /// The output directory.
+        path: PathBuf,
+        /// What it holds and the choices.
+        message: String,
+    },
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -146,7 +155,7 @@ impl Error {
     /// Who has to act.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Config { .. } => ErrorKind::Config,
+            Error::Config { .. } | Error::OutputInUse { .. } => ErrorKind::Config,
             Error::Data { .. } | Error::Integrity { .. } => ErrorKind::Data,
             Error::Io { .. } | Error::Parquet { .. } => ErrorKind::Io,
             Error::Arrow(_) | Error::Internal(_) => ErrorKind::Internal,

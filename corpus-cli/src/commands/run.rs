@@ -15,7 +15,7 @@ pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let config = LoadedConfig::load(&args.config)?;
     let plan = pipeline::plan(config, args.output.as_deref(), args.resume)?;
     let stages = pipeline::build_stages(&plan)?;
-    let options = RunOptions { resume: args.resume, strict: args.strict, against: args.against };
+    let options = RunOptions { resume: args.resume, strict: args.strict, against: args.against, force: args.force };
     execute(&plan, &stages, options, args.threads, global, started, "run")
 }
 
@@ -31,6 +31,7 @@ pub fn execute(
 ) -> anyhow::Result<ExitStatus> {
     tracing::info!(tasks = plan.tasks.len(), input_bytes = plan.input_bytes, output = %plan.output.display(), "Planned.");
     let pool = super::pool(threads)?;
+    crate::interrupt::resume_on_ctrl_c(plan.output.clone());
     let bars = Bars::new(global);
     let summary = pool.install(|| pipeline::run(plan, stages, options, &bars))?;
     if global.quiet {

@@ -19,7 +19,7 @@ pub fn plan(args: PlanArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let config = LoadedConfig::load(&args.config)?;
     let plan = pipeline::plan(config, args.output.as_deref(), args.resume)?;
     let stages = pipeline::build_stages(&plan)?;
-    let options = RunOptions { resume: args.resume, strict: args.strict, against: args.against };
+    let options = RunOptions { resume: args.resume, strict: args.strict, against: args.against, force: args.force };
     let bars = Bars::new(global);
     let Some(path) = pipeline::write_plan(&plan, &stages, &options, &bars)? else {
         if !global.quiet {

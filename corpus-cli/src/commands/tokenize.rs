@@ -36,7 +36,7 @@ pub fn tokenize(args: TokenizeArgs, global: &GlobalArgs) -> anyhow::Result<ExitS
         args.target_tokens.max(1)
     ));
     let plan = pipeline::plan_files(&args.input, &args.output, &config, &args.text_field, args.id_field.as_deref())?;
-    let options = RunOptions { resume: args.resume, strict: false, against: None };
+    let options = RunOptions { resume: args.resume, strict: false, against: None, force: args.force };
     super::run::execute(&plan, &[], options, args.threads, global, started, "tokenize")
 }
 

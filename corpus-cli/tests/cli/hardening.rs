@@ -340,8 +340,8 @@ fn issue_15_resume_trusts_no_input_or_file_it_did_not_check() {
     std::fs::write(&data, &edited).expect("write");
     let o = resume();
     assert_exit(&o, 2);
-    assert!(stderr(&o).contains("other inputs"), "{}", stderr(&o));
-    assert_exit(&run(&["run", path(&config), "-q"]), 0);
+    assert!(stderr(&o).contains("other inputs") && stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_exit(&run(&["run", path(&config), "-q", "--force"]), 0);
     // A shard deleted, then one with a byte flipped: never "already complete".
     let shard = out.join("shards/public/train-00000-of-00001.parquet");
     let bytes = std::fs::read(&shard).expect("shard");
@@ -349,7 +349,8 @@ fn issue_15_resume_trusts_no_input_or_file_it_did_not_check() {
     let o = resume();
     assert_exit(&o, 1);
     assert!(
-        stderr(&o).contains("train-00000-of-00001.parquet: missing") && stderr(&o).contains("without --resume"),
+        stderr(&o).contains("train-00000-of-00001.parquet: missing")
+            && stderr(&o).contains("with --force instead of --resume"),
         "{}",
         stderr(&o)
     );
@@ -367,7 +368,7 @@ fn issue_15_resume_trusts_no_input_or_file_it_did_not_check() {
     assert_exit(&resume(), 1);
     // An interrupted run whose finished work was damaged since redoes that work, to the same
     // bytes. The run is stopped after its tasks by a file where the shard directory goes.
-    assert_exit(&run(&["run", path(&config), "-q"]), 0);
+    assert_exit(&run(&["run", path(&config), "-q", "--force"]), 0);
     let want = tree(&out);
     assert_exit(&run(&["run", path(&config), "-q", "--output", path(&dir.join("stopped"))]), 0);
     std::fs::remove_dir_all(dir.join("stopped")).expect("rm");
@@ -700,7 +701,7 @@ fn issue_15_command_line_ids_do_not_depend_on_where_the_files_are() {
     let a = dir.write("here/data.jsonl", jsonl("x", 2).replace("\"id\":\"x-0\",", "").replace("\"id\":\"x-1\",", ""));
     let b = dir.write("there/deeper/data.jsonl", std::fs::read(&a).expect("read"));
     let ids = |input: &PathBuf, out: &str| -> Vec<String> {
-        assert_exit(&run(&["-q", "dedup", "--input", path(input), "--output", path(&dir.join(out))]), 0);
+        assert_exit(&run(&["-q", "dedup", "--input", path(input), "--output", path(&dir.join(out)), "--force"]), 0);
         ledger(&dir.join(out)).into_iter().map(|r| r.doc_id).collect()
     };
     assert_eq!(ids(&a, "a"), ["input/data.jsonl:1", "input/data.jsonl:2"]);

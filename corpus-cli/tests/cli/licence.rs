@@ -108,7 +108,7 @@ fn a_registry_or_terms_change_changes_the_config_hash() {
     assert_exit(&run(&["run", config.to_str().expect("utf8"), "-q"]), 0);
     let before = manifest(&dir.join("out"))["config_hash"].clone();
     dir.write("withdrawals.toml", "");
-    assert_exit(&run(&["run", config.to_str().expect("utf8"), "-q"]), 0);
+    assert_exit(&run(&["run", config.to_str().expect("utf8"), "-q", "--force"]), 0);
     assert_ne!(manifest(&dir.join("out"))["config_hash"], before, "the withdrawal list is part of the config");
 }
 

@@ -7,6 +7,7 @@ mod determinism;
 mod hardening;
 mod ingest;
 mod licence;
+mod overwrite;
 mod pii;
 mod stages;
 mod tokenize;

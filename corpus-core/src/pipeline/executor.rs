@@ -34,6 +34,9 @@ pub struct RunOptions {
     /// A previous release (dataset directory) whose documents this run must not repeat: its
     /// saved LSH index joins the dedup stage, and duplicates of its documents are dropped.
     pub against: Option<PathBuf>,
+    /// Replace a finished dataset or an interrupted run in the output directory (without it, a
+    /// fresh run refuses one). Files corpus did not write are never removed either way.
+    pub force: bool,
 }
 
 /// What a finished run reports.
@@ -124,7 +127,12 @@ fn prepare(plan: &Plan, stages: &[Box<dyn Stage>], options: &RunOptions, reporte
             }
             return Ok(Prepared::Complete(manifest));
         }
-        Resume::Fresh => workdir::clear_for_fresh_run(out, &plan.config.path, &key)?,
+        Resume::Fresh => {
+            if !options.force {
+                workdir::refuse_replacing(out)?;
+            }
+            workdir::clear_for_fresh_run(out, &plan.config.path, &key)?
+        }
     }
     // The directory is the run's now: the digests can be cached in it.
     digests.write();
@@ -344,7 +352,7 @@ fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Resume> {
         Error::config(
             Location::file(&plan.config.path),
             format!(
-                "{what} in {} was made from another configuration or other inputs; run without --resume to start over",
+                "{what} in {} was made from another configuration or other inputs; run with --force instead of --resume to start over",
                 plan.output.display()
             ),
         )
@@ -381,7 +389,7 @@ fn check_resume(plan: &Plan, key: &RunKey, key_path: &Path) -> Result<Resume> {
             return Err(Error::Integrity {
                 path: plan.output.join(MANIFEST_FILE),
                 message: format!(
-                    "the dataset is damaged ({} problem{}, first {first}); it cannot be resumed: run without --resume to rebuild it",
+                    "the dataset is damaged ({} problem{}, first {first}); it cannot be resumed: run with --force instead of --resume to rebuild it",
                     problems.len(),
                     if problems.len() == 1 { "" } else { "s" }
                 ),

@@ -226,6 +226,36 @@ pub(super) fn refuse_symlinked_dirs(out: &Path, config: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a fresh run into `out` when it holds a finished dataset or an interrupted run: a
+/// second `corpus run` into the same directory must not replace a release, or throw away hours
+/// of finished tasks, because a flag was forgotten.
+pub(super) fn refuse_replacing(out: &Path) -> Result<()> {
+    let refuse = |holds: String, choices: &str| {
+        Err(Error::OutputInUse {
+            path: out.to_path_buf(),
+            message: format!("{holds}; {choices}, or choose another output directory"),
+        })
+    };
+    if let Ok(m) = DatasetManifest::read(out) {
+        let kept = m.documents.kept;
+        return refuse(
+            format!(
+                "holds a finished dataset ({kept} document{}, run date {}), which this run would replace",
+                if kept == 1 { "" } else { "s" },
+                m.run_date
+            ),
+            "run with --resume to check that it is complete and up to date, with --force to rebuild it",
+        );
+    }
+    if RunKey::read(out).is_some() {
+        return refuse(
+            "holds an interrupted run, whose finished tasks this run would throw away".to_string(),
+            "run with --resume to continue it (finished tasks are not redone; the result is the same bytes), with --force to start over",
+        );
+    }
+    Ok(())
+}
+
 /// Before a fresh run into `out`: clears what earlier runs wrote there, and nothing else, then
 /// leaves `key` as the run in progress. Refuses (before touching anything) an `out` whose
 /// `shards/` or `ledger/` hold files corpus did not write, or whose `.work/` is not corpus's.
