@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 /// Turn Traditional-Chinese text contributions into a clean, licence-compliant, deduplicated,
 /// training-ready Parquet corpus.
 #[derive(Debug, Parser)]
-#[command(name = "corpus", version, about, propagate_version = true)]
+#[command(name = "corpus", version, about, propagate_version = true, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -33,32 +33,124 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the whole pipeline described by a pipeline.toml.
+    #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
     /// Check the inputs and write the resolved plan (<output>/.work/plan.json) without running
     /// a step: then run each step with `corpus stage`, on this machine or a cluster.
+    #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
     /// Run one step's share of tasks from a plan.json (`--rank R --world-size N`): tasks whose
     /// index is R modulo N; a task already done does nothing.
+    #[command(after_help = STAGE_EXAMPLES)]
     Stage(StageArgs),
     /// Show each step's done and total tasks of a run in progress.
+    #[command(after_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
     /// Summarize a dataset and verify every checksum (exit 1 on a mismatch).
+    #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
     /// Check contribution directories before submitting them (exit 1 if one is invalid).
+    #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
     /// Remove exact and near duplicates (MinHash LSH) from JSONL or Parquet files: writes the
     /// kept documents as Parquet shards, `clusters.parquet`, the ledger and an LSH index.
+    #[command(after_help = DEDUP_EXAMPLES)]
     Dedup(DedupArgs),
     /// Tokenize JSONL or Parquet files with a tokenizer.json and write training shards: split
     /// into train/validation, shuffled, optionally packed into fixed-length sequences.
+    #[command(after_help = TOKENIZE_EXAMPLES)]
     Tokenize(TokenizeArgs),
     /// Train a byte-level BPE tokenizer on a corpus, or compare tokenizers on one.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = TOKENIZER_EXAMPLES)]
     Tokenizer(TokenizerCommand),
     /// Redact personal data in a JSONL or Parquet file: every field kept, `text` redacted, a
     /// `pii` list of {type, start, end} added (exit 1 if a record could not be read).
+    #[command(after_help = REDACT_EXAMPLES)]
     Redact(RedactArgs),
 }
+
+// Examples at the end of each `--help` (snapshot-tested; every line that starts with `  corpus `
+// is parsed by the unit test below, so an example cannot name a flag that is gone).
+const EXAMPLES: &str = "Examples:
+  corpus validate contributions/moj-laws
+      check a contribution before submitting it (exit 1 if it is invalid)
+  corpus run pipeline.toml
+      the whole pipeline, into the config's output directory
+  corpus run pipeline.toml --resume
+      continue after Ctrl-C or a crash: finished tasks are not redone, same bytes
+  corpus inspect out/demo
+      summarize a dataset and verify every checksum
+  corpus dedup --input a.jsonl b.jsonl --output deduped --id-field id
+      near-duplicate removal alone
+  corpus tokenize --input docs.jsonl --tokenizer tokenizer.json --output tok --seq-len 2048
+      tokenize and pack into training sequences alone
+
+Exit codes: 0 done, 1 bad data or a dataset that fails its checks, 2 bad usage or configuration,
+130 interrupted (the line printed says how to resume).";
+
+const RUN_EXAMPLES: &str = "Examples:
+  corpus run fixtures/demo/pipeline.toml
+  corpus run pipeline.toml --output /data/release-2026-12 --threads 16
+  corpus run pipeline.toml --resume
+      continue an interrupted run, or check that a finished one is complete
+  corpus run pipeline.toml --force
+      rebuild a finished dataset (files corpus did not write stay)
+  corpus run pipeline.toml --against /data/release-2026-06
+      drop what the previous release already holds";
+
+const PLAN_EXAMPLES: &str = "Examples:
+  corpus plan pipeline.toml --output /shared/release
+  corpus stage ingest /shared/release/.work/plan.json --rank 0 --world-size 4
+  corpus status /shared/release";
+
+const STAGE_EXAMPLES: &str = "Examples:
+  corpus stage ingest out/.work/plan.json
+      every ingest task, on this machine
+  corpus stage ingest out/.work/plan.json --rank 2 --world-size 8
+      tasks 2, 10, 18, ... of the ingest step
+  corpus stage finalize out
+      the last step: manifest, attribution; removes .work/";
+
+const STATUS_EXAMPLES: &str = "Examples:
+  corpus status out
+  corpus status out --format json";
+
+const INSPECT_EXAMPLES: &str = "Examples:
+  corpus inspect out/demo
+  corpus inspect out/demo --no-verify
+      skip the checksums (fast on a large dataset)";
+
+const VALIDATE_EXAMPLES: &str = "Examples:
+  corpus validate contributions/moj-laws
+  corpus validate contributions/*
+  corpus validate contributions/moj-laws --format json";
+
+const DEDUP_EXAMPLES: &str = "Examples:
+  corpus dedup --input crawl.jsonl.zst --output deduped
+  corpus dedup --input a.jsonl b.jsonl --output deduped --id-field id --threshold 0.8 --num-perm 128 --bands 16
+  corpus dedup --input new.jsonl --output deduped --against /data/release-2026-06
+      drop what a previous release already holds (its text is not read)";
+
+const TOKENIZE_EXAMPLES: &str = "Examples:
+  corpus tokenize --input docs.jsonl --tokenizer breeze/tokenizer.json --output tok
+  corpus tokenize --input docs.jsonl --tokenizer qwen3/tokenizer.json --output tok --seq-len 2048 --tail pad
+  corpus tokenize --input docs.parquet --tokenizer tokenizer.json --output tok --bos none --eos auto --no-shuffle";
+
+const TOKENIZER_EXAMPLES: &str = "Examples:
+  corpus tokenizer train --input laws.jsonl --vocab-size 32000 --output laws-bpe.json
+  corpus tokenizer compare --input laws.jsonl --tokenizer breeze/tokenizer.json --tokenizer laws-bpe.json";
+
+const TRAIN_EXAMPLES: &str = "Examples:
+  corpus tokenizer train --input laws.jsonl --vocab-size 32000 --output laws-bpe.json
+  corpus tokenizer train --input out/demo --vocab-size 64000 --output bpe.json --special-token '<|endoftext|>' --special-token '<pad>'";
+
+const COMPARE_EXAMPLES: &str = "Examples:
+  corpus tokenizer compare --input laws.jsonl --tokenizer breeze/tokenizer.json --tokenizer qwen3/tokenizer.json
+  corpus tokenizer compare --input out/demo --tokenizer a.json --tokenizer b.json --format json";
+
+const REDACT_EXAMPLES: &str = "Examples:
+  corpus redact --input letters.jsonl --output letters.redacted.jsonl
+  corpus redact --input memos.parquet --output memos.redacted.jsonl.zst --policy precision";
 
 #[derive(Debug, Args)]
 pub struct RedactArgs {
@@ -321,8 +413,10 @@ pub struct TokenizeArgs {
 #[derive(Debug, Subcommand)]
 pub enum TokenizerCommand {
     /// Train a byte-level BPE (NFC, GPT-2-style byte pre-tokenizer) and write its tokenizer.json.
+    #[command(after_help = TRAIN_EXAMPLES)]
     Train(TokenizerTrainArgs),
     /// Characters per token of several tokenizers on the same texts.
+    #[command(after_help = COMPARE_EXAMPLES)]
     Compare(TokenizerCompareArgs),
 }
 
@@ -385,4 +479,46 @@ pub struct InspectArgs {
     /// Skip the checksum verification.
     #[arg(long)]
     pub no_verify: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::Cli;
+
+    /// Every example in every `--help` parses: the examples name only flags that exist.
+    #[test]
+    fn every_help_example_parses() {
+        let mut seen = 0;
+        let mut stack = vec![Cli::command()];
+        while let Some(cmd) = stack.pop() {
+            let help = cmd.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            for line in help.lines().filter_map(|l| l.strip_prefix("  corpus ")) {
+                // The examples quote only with '…' and only where a word holds spaces or <|…|>.
+                let mut words = vec!["corpus".to_string()];
+                let mut rest = line;
+                while let Some(start) = rest.find(|c: char| c != ' ') {
+                    rest = &rest[start..];
+                    let (word, next) = match rest.strip_prefix('\'') {
+                        Some(quoted) => quoted.split_once('\'').expect("closing quote"),
+                        None => rest.split_once(' ').unwrap_or((rest, "")),
+                    };
+                    words.push(word.to_string());
+                    rest = next;
+                }
+                if let Err(e) = Cli::try_parse_from(&words) {
+                    panic!("`{line}` in `{} --help` does not parse: {e}", cmd.get_name());
+                }
+                seen += 1;
+            }
+            assert!(
+                cmd.get_name() == "corpus" || !help.is_empty() || cmd.has_subcommands(),
+                "`{}` has no examples",
+                cmd.get_name()
+            );
+            stack.extend(cmd.get_subcommands().filter(|c| c.get_name() != "help").cloned());
+        }
+        assert!(seen >= 30, "only {seen} examples");
+    }
 }

@@ -5,6 +5,7 @@ mod dedup;
 mod demo;
 mod determinism;
 mod hardening;
+mod help;
 mod ingest;
 mod licence;
 mod overwrite;
