@@ -17,9 +17,25 @@ pub fn resume_on_ctrl_c(output: PathBuf) {
     });
 }
 
-/// `interrupted: <what was finished>; resume with: <command>`.
+/// `interrupted: <what was finished>; resume with: <command>`. Reading the status re-resolves
+/// the plan (contributions, stages), which may take a while on a large input tree; a second
+/// Ctrl-C cannot reach this handler while it runs, so the status gets two seconds and the
+/// resume command is printed either way.
 fn interrupted_line(output: &Path, args: &[String]) -> String {
-    let finished = match corpus_core::pipeline::status(output) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let dir = output.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(finished(&dir));
+    });
+    let finished = rx
+        .recv_timeout(std::time::Duration::from_secs(2))
+        .unwrap_or_else(|_| format!("`corpus status {}` shows what was finished", output.display()));
+    format!("interrupted: {finished}; resume with: {}", resume_command(args))
+}
+
+/// What was finished in `output`, in one clause.
+fn finished(output: &Path) -> String {
+    match corpus_core::pipeline::status(output) {
         Ok(status) if status.complete => "the dataset was already complete".to_string(),
         Ok(status) => {
             let steps: Vec<(&str, usize, Option<usize>)> =
@@ -28,8 +44,7 @@ fn interrupted_line(output: &Path, args: &[String]) -> String {
         }
         // Before the run's plan was written (still checking its inputs): nothing to keep.
         Err(_) => "no step had started".to_string(),
-    };
-    format!("interrupted: {finished}; resume with: {}", resume_command(args))
+    }
 }
 
 /// What `corpus status` would show, in one clause: the finished steps, then the step that was
