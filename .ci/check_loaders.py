@@ -16,6 +16,12 @@ vocab_size, and in packed mode (`packing.seq_len`) the doc_ids/doc_starts column
 per-(tier, split) totals are compared with manifest `splits` (documents too: rows in document
 mode, distinct doc_ids in packed mode). Without a tokenizer only rows (and documents) are checked.
 
+Then each loader is pointed at each release directory (`public/`, `public-share-alike/<licence>/`,
+`restricted/`) and discovers its files itself -- HF load_dataset(dir) through the dataset card,
+pyarrow.dataset on dir/data, polars on dir/data and dir/**/*.parquet, DuckDB on dir/**/*.parquet --
+and must read exactly that release's rows, each of its tier; HF load_dataset(<run>) must read
+the public release alone.
+
 Prints one line per loader per (tier, split), e.g.
     pyarrow   public/train  rows=136 tokens=95210 ids=uint16 ok
 and exits 0 when everything matches, 1 on any mismatch (each one printed as `MISMATCH ...` and
@@ -308,6 +314,116 @@ def read_manifest(root):
         sys.exit(2)
 
 
+def release_of(entry):
+    """The release directory of a shard entry: its tier, and a share-alike shard's licence."""
+    lic = entry.get("licence")
+    return f"{entry.get('tier')}/{lic}" if lic else str(entry.get("tier"))
+
+
+# --------------------------------------------------------------------------- isolation
+# A loader pointed at one release directory (or at the run, whose card names public as the
+# default config) must read exactly that release's rows: every listed file of it, no file of
+# another tier or licence. Rows are compared as a multiset of keys (doc_id, or in packed mode
+# the row's doc_ids), and every row's `tier` must be the release's.
+
+
+def _row_keys(table):
+    names = table.column_names
+    col = "doc_id" if "doc_id" in names else "doc_ids"
+    values = table.column(col).to_pylist()
+    return [v if isinstance(v, str) else "|".join(v) for v in values]
+
+
+def expected_rows(m, root):
+    """{release: {split: Counter(keys)}} and {release: tier}, from the listed files."""
+    from collections import Counter
+
+    import pyarrow.parquet as pq
+
+    want = defaultdict(lambda: defaultdict(Counter))
+    tiers = {}
+    for e in m.get("shards") or []:
+        release = release_of(e)
+        tiers[release] = e.get("tier")
+        t = pq.read_table(os.path.join(root, e["path"]), columns=None)
+        want[release][e.get("split")].update(_row_keys(t))
+    return want, tiers
+
+
+def discover(name, path, problems, where):
+    """What loader `name` finds when pointed at the directory `path`: {split: (keys, tiers)}."""
+    import pyarrow as pa
+
+    if name == "datasets":
+        import datasets
+
+        datasets.disable_progress_bars()
+        datasets.logging.set_verbosity_error()
+        with tempfile.TemporaryDirectory(prefix="check-loaders-hf-") as cache:
+            dd = datasets.load_dataset(path, cache_dir=cache)
+            return {
+                split: (_row_keys(d.data.table), set(d.data.table.column("tier").to_pylist()))
+                for split, d in dd.items()
+            }
+    if name == "pyarrow":
+        import pyarrow.dataset as pads
+
+        t = pads.dataset(os.path.join(path, "data"), format="parquet").to_table()
+    elif name == "polars":
+        import polars as pl
+
+        frames = [pl.scan_parquet(os.path.join(path, "data")).collect()]
+        frames.append(pl.scan_parquet(os.path.join(path, "**", "*.parquet")).collect())
+        tables = [f.to_arrow() for f in frames]
+        if _row_keys(tables[0]) != _row_keys(tables[1]):
+            problems.add(where, "polars reads other rows through a ** glob than through data/")
+        t = tables[0]
+    else:
+        import duckdb
+
+        glob = os.path.join(path, "**", "*.parquet").replace("'", "''")
+        t = duckdb.connect(":memory:").sql(f"SELECT * FROM read_parquet('{glob}')").arrow()
+        if isinstance(t, pa.RecordBatchReader):
+            t = t.read_all()
+    return {"*": (_row_keys(t), set(t.column("tier").to_pylist()))}
+
+
+def check_isolation(m, root, loaders, problems):
+    from collections import Counter
+
+    want, tiers = expected_rows(m, root)
+    targets = [(release, os.path.join(root, release), release) for release in sorted(want)]
+    if "public" in want:
+        targets.append(("(run) -> public", root, "public"))
+    for label, path, release in targets:
+        for name in loaders if label == release else ["datasets"]:
+            where = f"isolation {name} {label}"
+            try:
+                got = discover(name, path, problems, where)
+            except Exception as e:
+                problems.add(where, f"failed to load the directory: {type(e).__name__}: {e}")
+                continue
+            before = len(problems.items)
+            for split, (keys, seen_tiers) in got.items():
+                expect = (
+                    sum(want[release].values(), Counter()) if split == "*" else want[release].get(split)
+                )
+                if expect is None:
+                    problems.add(where, f"split {split} is not one of this release's")
+                    continue
+                if Counter(keys) != expect:
+                    extra = sum((Counter(keys) - expect).values())
+                    missing = sum((expect - Counter(keys)).values())
+                    problems.add(where, f"split {split}: {extra} rows not of this release, {missing} of its rows missing")
+                if seen_tiers - {tiers[release]}:
+                    problems.add(where, f"split {split}: rows of tier {sorted(seen_tiers - {tiers[release]})}")
+            if "*" not in got and set(got) != set(want[release]):
+                problems.add(where, f"splits {sorted(got)}, the release has {sorted(want[release])}")
+            status = "ok" if len(problems.items) == before else "MISMATCH"
+            rows = sum(len(k) for k, _ in got.values())
+            print(f"{name:<9} {label} (directory)  rows={rows} {status}", flush=True)
+
+
 def check_manifest(m, root, problems):
     """Static checks; returns {(tier, split): [(entry, abs path)]} in manifest order."""
     tok = m.get("tokenizer") or None
@@ -337,13 +453,14 @@ def check_manifest(m, root, problems):
         for e, _ in items:
             rel = e["path"]
             mt = SHARD_NAME.search(rel)
-            if not rel.startswith(f"shards/{tier}/") or not mt or mt["split"] != split:
+            release = release_of(e)
+            if not rel.startswith(f"{release}/data/") or not mt or mt["split"] != split:
                 problems.add(
-                    where, f"path {rel} is not shards/{tier}/{split}-NNNNN-of-MMMMM.parquet"
+                    where, f"path {rel} is not {release}/data/{split}-NNNNN-of-MMMMM.parquet"
                 )
-            elif int(mt["count"]) != len(items):
+            elif int(mt["count"]) != (count := sum(release_of(i) == release for i, _ in items)):
                 problems.add(
-                    where, f"path {rel} says of-{mt['count']}, the split has {len(items)} shards"
+                    where, f"path {rel} says of-{mt['count']}, the split has {count} shards in {release}/"
                 )
     return groups
 
@@ -352,7 +469,7 @@ def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("dataset", help="directory holding manifest.json and shards/")
+    ap.add_argument("dataset", help="the run's directory: manifest.json and a directory per tier")
     ap.add_argument(
         "--loaders",
         default=",".join(LOADERS),
@@ -422,6 +539,7 @@ def main():
             print(f"{line} {status}", flush=True)
 
     check_splits(m, groups, totals, tok, problems, "pyarrow" in loaders, width)
+    check_isolation(m, root, loaders, problems)
 
     hf_home.cleanup()
     if problems.items:

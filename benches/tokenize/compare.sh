@@ -31,7 +31,7 @@
 # Ours: $CORPUS_BIN -q tokenize --input CORPUS --tokenizer TOKENIZER_JSON --output WORK/ours
 #   --id-field id --bos none --eos none --validation-fraction 0 -j THREADS $OURS_ARGS
 # skipped with a message when CORPUS_BIN is missing (this script never builds; build with
-# `cargo build --release -p corpus-cli`). Identical ids: every WORK/ours/shards/**/*.parquet
+# `cargo build --release -p corpus-cli`). Identical ids: every shard WORK/ours/manifest.json lists
 # (doc_id, input_ids) against HF's ids by doc_id; ours may be shuffled, and its doc_id may carry
 # a prefix (`input/<id>`): when the exact id is not found, leading '/'-separated parts are
 # stripped one at a time until it matches (so `input/moj-law/zh-Hant/A1` finds
@@ -157,7 +157,10 @@ if ours:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    files = sorted(glob.glob(f"{work}/ours/shards/**/*.parquet", recursive=True))
+    import json
+
+    with open(f"{work}/ours/manifest.json", encoding="utf-8") as mf:
+        files = sorted(f"{work}/ours/{s['path']}" for s in json.load(mf)["shards"])
     tables = []
     for f in files:
         t = pq.read_table(f)

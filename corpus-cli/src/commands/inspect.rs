@@ -36,9 +36,8 @@ pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitSta
     if args.no_verify {
         return Ok(ExitStatus::Success);
     }
-    let files = m.shards.len() + m.ledger.len() + m.attribution.len();
-    let bytes: u64 =
-        m.shards.iter().map(|s| s.file.bytes).chain(m.ledger.iter().chain(&m.attribution).map(|l| l.bytes)).sum();
+    let files = m.file_infos().count();
+    let bytes: u64 = m.file_infos().map(|f| f.bytes).sum();
     let mut mismatches = manifest::verify(&args.dataset, &m, &|_| {});
     mismatches.extend(corpus_core::shard::audit::audit(&args.dataset, &m));
     if mismatches.is_empty() {

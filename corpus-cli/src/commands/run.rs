@@ -68,8 +68,14 @@ pub fn execute(
     print_tiers(m)?;
     outln!("  output      {}", summary.output.display())?;
     outln!("    {:<48} counts, checksums, config hash {}", "manifest.json", &m.config_hash[..12])?;
-    for s in &m.shards {
-        outln!("    {:<48} {:>7} rows  {:>9}", s.file.path, s.file.rows, human_bytes(s.file.bytes))?;
+    // Release by release: its card, then its shards.
+    let card = corpus_core::shard::card::CARD;
+    for c in m.cards.iter().filter(|c| c.path != card) {
+        outln!("    {:<48} {:>12}  {:>9}", c.path, "dataset card", human_bytes(c.bytes))?;
+        let dir = c.path.trim_end_matches(card);
+        for s in m.shards.iter().filter(|s| s.file.path.starts_with(dir)) {
+            outln!("    {:<48} {:>7} rows  {:>9}", s.file.path, s.file.rows, human_bytes(s.file.bytes))?;
+        }
     }
     for l in &m.ledger {
         outln!("    {:<48} {:>7} rows  {:>9}", l.path, l.rows, human_bytes(l.bytes))?;
@@ -86,6 +92,10 @@ pub fn execute(
             d.index.first().map_or(0, |f| f.rows),
             human_bytes(bytes)
         )?;
+    }
+    if let Some(c) = m.cards.iter().find(|c| c.path == card) {
+        let reads = if m.tiers.contains_key("public") { "public/ alone" } else { "a tier it is told to" };
+        outln!("    {:<48} the run's card: a loader pointed here reads {reads}", c.path)?;
     }
     if !summary.steps.is_empty() {
         let times: Vec<String> = summary.steps.iter().map(|s| format!("{} {:.1}s", s.step, s.seconds)).collect();

@@ -33,11 +33,11 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
         (Some(7), Some(1), Some(1))
     );
     assert_eq!(m["pii_policy"]["public"], "recall");
-    assert!(out.join("shards/public/train-00000-of-00001.parquet").exists());
-    assert!(out.join("shards/restricted/train-00000-of-00001.parquet").exists());
+    assert!(out.join("public/data/train-00000-of-00001.parquet").exists());
+    assert!(out.join("restricted/data/train-00000-of-00001.parquet").exists());
     // 1 % of documents (by a seeded hash of the doc_id) are held out for validation.
-    let mut public = shard_docs(&out.join("shards/public/train-00000-of-00001.parquet"));
-    let validation = shard_docs(&out.join("shards/public/validation-00000-of-00001.parquet"));
+    let mut public = shard_docs(&out.join("public/data/train-00000-of-00001.parquet"));
+    let validation = shard_docs(&out.join("public/data/validation-00000-of-00001.parquet"));
     assert_eq!((public.len(), validation.len()), (140, 1));
     public.extend(validation);
     // Simplified posts are converted to Taiwan-standard Traditional; the mixed post keeps its
@@ -56,7 +56,7 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     assert!(doc("citizen-essays/forum-8").starts_with("社區花園今年種了番茄和九層塔，收成很好。"));
     let law = public.iter().find(|(id, _)| id == "moj-laws/moj-law/zh-Hant/A0010073").expect("a law by its record id");
     assert!(law.1.starts_with("監察院監察委員行署組織條例\n\n第 1 條"), "{}", &law.1[..60]);
-    let restricted = shard_docs(&out.join("shards/restricted/train-00000-of-00001.parquet"));
+    let restricted = shard_docs(&out.join("restricted/data/train-00000-of-00001.parquet"));
     assert!(restricted.iter().all(|(id, _)| id.starts_with("agency-memos/")), "only private data is restricted");
     let memo = restricted.iter().find(|(id, _)| id == "agency-memos/memo-2026-016").expect("memo 16");
     assert!(
@@ -88,12 +88,75 @@ fn demo_runs_end_to_end_and_inspect_verifies_it() {
     assert!(stdout(&i).contains("every sha256, size and row count matches"), "{}", stdout(&i));
 }
 
+/// The YAML front matter of a card, as `(key: value)` lines, and the rest.
+fn card(path: &std::path::Path) -> (String, String) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rest = text.strip_prefix("---\n").unwrap_or_else(|| panic!("{}: no front matter", path.display()));
+    let (yaml, body) = rest.split_once("\n---\n").expect("front matter closed");
+    (yaml.to_string(), body.to_string())
+}
+
+#[test]
+fn every_tier_is_a_release_with_its_own_dataset_card() {
+    let dir = Dir::new();
+    let out = dir.join("demo");
+    assert_exit(&run(&["run", &demo_config(), "--output", out.to_str().expect("utf8"), "-q"]), 0);
+    let m = manifest(&out);
+    let cards: Vec<&str> =
+        m["cards"].as_array().expect("cards").iter().map(|c| c["path"].as_str().unwrap_or("")).collect();
+    assert_eq!(cards, ["public/README.md", "restricted/README.md", "README.md"]);
+
+    // Public: its licences as the Hub names them, its own splits with the manifest's sizes.
+    let (yaml, body) = card(&out.join("public/README.md"));
+    for line in [
+        "license:\n- cc-by-4.0\n- other\nlicense_name: \"OGDL-Taiwan-1.0\"",
+        "language:\n- zh\n",
+        "  - split: train\n    path: data/train-*.parquet\n  - split: validation\n    path: data/validation-*.parquet",
+        "  - name: train\n    num_bytes: ",
+        "    num_examples: 140\n  - name: validation",
+    ] {
+        assert!(yaml.contains(line), "{line:?} not in\n{yaml}");
+    }
+    assert!(!yaml.contains("restricted"), "{yaml}");
+    for text in [
+        "124,104",
+        "moj-laws",
+        "政府資料開放授權條款",
+        "Open Government Data License",
+        "data/train-00000-of-00001.parquet",
+    ] {
+        assert!(body.contains(text), "{text:?} not in the public card");
+    }
+    let shard = m["shards"].as_array().expect("shards").iter().find(|s| s["tier"] == "public").expect("a public shard");
+    assert!(body.contains(shard["sha256"].as_str().expect("sha256")), "the card lists each shard's checksum");
+    assert!(!body.contains("agency-memos"), "a private contribution is named in the public card");
+
+    // Restricted: says so first, and publishes no licence it does not have.
+    let (yaml, body) = card(&out.join("restricted/README.md"));
+    assert!(yaml.starts_with("license: other\nlicense_name: \"restricted\""), "{yaml}");
+    assert!(body.contains("不得公開發布") && body.contains("never to be published"), "{body}");
+
+    // The run's card reads the public tier by default, and the restricted one only by name.
+    let (yaml, _) = card(&out.join("README.md"));
+    assert!(yaml.contains("- config_name: public\n  default: true\n  data_files:\n  - split: train\n    path: public/data/train-*.parquet"), "{yaml}");
+    assert!(yaml.contains("- config_name: restricted\n  data_files:"), "{yaml}");
+    assert_eq!(yaml.matches("default: true").count(), 1);
+
+    // A card is a listed file: an edit is found, as in any other.
+    let path = out.join("public/README.md");
+    let edited = std::fs::read_to_string(&path).expect("card").replace("cc-by-4.0", "mit");
+    std::fs::write(&path, edited).expect("write");
+    let i = run(&["inspect", out.to_str().expect("utf8")]);
+    assert_exit(&i, 1);
+    assert!(stderr(&i).contains("public/README.md"), "{}", stderr(&i));
+}
+
 #[test]
 fn inspect_fails_on_a_damaged_or_missing_file() {
     let dir = Dir::new();
     let out = dir.join("demo");
     assert_exit(&run(&["run", &demo_config(), "--output", out.to_str().expect("utf8"), "-q"]), 0);
-    let shard = out.join("shards/public/train-00000-of-00001.parquet");
+    let shard = out.join("public/data/train-00000-of-00001.parquet");
     let mut bytes = std::fs::read(&shard).expect("read");
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0xff;

@@ -40,16 +40,16 @@ fn path(p: &Path) -> &str {
     p.to_str().expect("utf8")
 }
 
-/// Every `(doc_id, text)` of every shard under `out/shards/<dir>` (public shards: `public`).
+/// Every `(doc_id, text)` of every shard under the release directory `out/<dir>`.
 fn docs_under(out: &Path, dir: &str) -> Vec<(String, String)> {
-    let root = out.join("shards").join(dir);
+    let root = out.join(dir);
     if !root.exists() {
         return Vec::new();
     }
     tree(&root).keys().filter(|k| k.ends_with(".parquet")).flat_map(|k| shard_docs(&root.join(k))).collect()
 }
 
-/// The public tier's documents: `shards/public` and every `shards/public-share-alike/*`.
+/// The public tiers' documents: `public/` and every `public-share-alike/*/`.
 fn public_docs(out: &Path) -> Vec<(String, String)> {
     [docs_under(out, "public"), docs_under(out, "public-share-alike")].concat()
 }
@@ -253,9 +253,10 @@ fn issue_15_dedup_and_tokenize_keep_restricted_documents_restricted() {
     let config = dir.pipeline("[dedup]\nenabled = false\n");
     assert_exit(&run(&["run", path(&config), "-q"]), 0);
     let release = dir.join("out");
-    let restricted: Vec<String> = tree(&release.join("shards/restricted"))
+    let restricted: Vec<String> = tree(&release.join("restricted"))
         .keys()
-        .map(|k| path(&release.join("shards/restricted").join(k)).to_string())
+        .filter(|k| k.ends_with(".parquet"))
+        .map(|k| path(&release.join("restricted").join(k)).to_string())
         .collect();
     let tokenizer =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/tokenizers/breeze-7b-instruct-v1_0/tokenizer.json.zst");
@@ -266,7 +267,7 @@ fn issue_15_dedup_and_tokenize_keep_restricted_documents_restricted() {
         args.extend(["--output", path(&out)]);
         args.extend(extra);
         assert_exit(&run(&args), 0);
-        assert!(!out.join("shards/public").exists(), "{command} wrote restricted documents to shards/public");
+        assert!(!out.join("public").exists(), "{command} wrote restricted documents to public/");
         assert_eq!(docs_under(&out, "restricted").len(), 6, "{command}");
         assert_exit(&run(&["inspect", "-q", path(&out)]), 0);
     }
@@ -275,7 +276,7 @@ fn issue_15_dedup_and_tokenize_keep_restricted_documents_restricted() {
     let input = dir.write("loose.jsonl", jsonl("loose", 3));
     assert_exit(&run(&["-q", "dedup", "--input", path(&input), "--output", path(&loose)]), 0);
     assert_eq!((public_docs(&loose).len(), docs_under(&loose, "restricted").len()), (0, 3));
-    let shard = release.join("shards/public/train-00000-of-00001.parquet");
+    let shard = release.join("public/data/train-00000-of-00001.parquet");
     let again = dir.join("public-again");
     assert_exit(&run(&["-q", "dedup", "--input", path(&shard), "--output", path(&again)]), 0);
     assert_eq!(public_docs(&again).len(), shard_docs(&shard).len());
@@ -295,17 +296,17 @@ fn issue_15_an_output_that_is_or_holds_a_contribution_is_refused_and_nothing_is_
         assert!(stderr(&o).contains("must not overlap"), "{}", stderr(&o));
         assert_eq!(tree(&dir.join("contributions")), before, "{}: an input was touched", output.display());
     }
-    // A directory with files of its own under shards/ is not cleared either.
+    // A directory with files of its own in a release directory is not cleared either.
     let other = dir.join("elsewhere");
-    dir.write("elsewhere/shards/public/mine.parquet", b"not ours");
+    dir.write("elsewhere/public/data/mine.parquet", b"not ours");
     let o = run(&["run", path(&config), "--output", path(&other)]);
     assert_exit(&o, 2);
     assert!(
-        stderr(&o).contains("corpus did not write") && stderr(&o).contains("shards/public/mine.parquet"),
+        stderr(&o).contains("corpus did not write") && stderr(&o).contains("public/data/mine.parquet"),
         "{}",
         stderr(&o)
     );
-    assert!(other.join("shards/public/mine.parquet").exists());
+    assert!(other.join("public/data/mine.parquet").exists());
 }
 
 #[cfg(unix)]
@@ -343,7 +344,7 @@ fn issue_15_resume_trusts_no_input_or_file_it_did_not_check() {
     assert!(stderr(&o).contains("other inputs") && stderr(&o).contains("--force"), "{}", stderr(&o));
     assert_exit(&run(&["run", path(&config), "-q", "--force"]), 0);
     // A shard deleted, then one with a byte flipped: never "already complete".
-    let shard = out.join("shards/public/train-00000-of-00001.parquet");
+    let shard = out.join("public/data/train-00000-of-00001.parquet");
     let bytes = std::fs::read(&shard).expect("shard");
     std::fs::remove_file(&shard).expect("rm");
     let o = resume();
@@ -367,12 +368,12 @@ fn issue_15_resume_trusts_no_input_or_file_it_did_not_check() {
     std::fs::remove_file(out.join("ledger/ledger-00000-of-00001.parquet")).expect("rm");
     assert_exit(&resume(), 1);
     // An interrupted run whose finished work was damaged since redoes that work, to the same
-    // bytes. The run is stopped after its tasks by a file where the shard directory goes.
+    // bytes. The run is stopped after its tasks by a file where the public release's directory goes.
     assert_exit(&run(&["run", path(&config), "-q", "--force"]), 0);
     let want = tree(&out);
     assert_exit(&run(&["run", path(&config), "-q", "--output", path(&dir.join("stopped"))]), 0);
     std::fs::remove_dir_all(dir.join("stopped")).expect("rm");
-    dir.write("stopped/shards", "in the way");
+    dir.write("stopped/public", "in the way");
     let stopped = run(&["run", path(&config), "--output", path(&dir.join("stopped"))]);
     assert_exit(&stopped, 1);
     let task = dir.join("stopped/.work/tasks/00000");
@@ -384,7 +385,7 @@ fn issue_15_resume_trusts_no_input_or_file_it_did_not_check() {
     let at = bytes.len() / 2;
     bytes[at] ^= 1;
     std::fs::write(task.join(&part), bytes).expect("damage");
-    std::fs::remove_file(dir.join("stopped/shards")).expect("rm");
+    std::fs::remove_file(dir.join("stopped/public")).expect("rm");
     let o = run(&["run", path(&config), "--output", path(&dir.join("stopped")), "--resume", "-v"]);
     assert_exit(&o, 0);
     assert!(stderr(&o).contains("running it again"), "{}", stderr(&o));
@@ -565,7 +566,7 @@ fn issue_15_inspect_finds_lost_emptied_relabelled_and_stray_shards() {
         assert_exit(&o, 1);
         stderr(&o)
     };
-    let restricted = "shards/restricted/train-00000-of-00001.parquet";
+    let restricted = "restricted/data/train-00000-of-00001.parquet";
     // A shard entry lost together with its file.
     let e = damaged("lost", &|out, m| {
         std::fs::remove_file(out.join(restricted)).expect("rm");
@@ -594,9 +595,9 @@ fn issue_15_inspect_finds_lost_emptied_relabelled_and_stray_shards() {
             }
         }
     });
-    assert!(e.contains("must be shards/public/"), "{e}");
+    assert!(e.contains("must be public/data/"), "{e}");
     let e = damaged("moved", &|out, m| {
-        let to = "shards/public/train-00000-of-00002.parquet";
+        let to = "public/data/train-00000-of-00002.parquet";
         std::fs::rename(out.join(restricted), out.join(to)).expect("mv");
         for s in m["shards"].as_array_mut().expect("shards") {
             if s["tier"] == "restricted" {
@@ -609,9 +610,9 @@ fn issue_15_inspect_finds_lost_emptied_relabelled_and_stray_shards() {
     assert!(e.contains("rows say another tier"), "{e}");
     // A stray copy of the restricted shard beside the public ones.
     let e = damaged("stray", &|out, _| {
-        std::fs::copy(out.join(restricted), out.join("shards/public/train-00001-of-00001.parquet")).expect("cp");
+        std::fs::copy(out.join(restricted), out.join("public/data/train-00001-of-00001.parquet")).expect("cp");
     });
-    assert!(e.contains("shards/public/train-00001-of-00001.parquet: not listed in manifest.json"), "{e}");
+    assert!(e.contains("public/data/train-00001-of-00001.parquet: not listed in manifest.json"), "{e}");
 }
 
 fn sha256(bytes: &[u8]) -> String {

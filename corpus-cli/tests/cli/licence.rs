@@ -68,7 +68,7 @@ fn tiers_exclusions_and_withdrawals_reach_the_ledger_and_shards() {
     assert_eq!(tier("memos/memos-0"), "restricted");
 
     // Share-alike documents have shards of their own; private ones never reach a public shard.
-    let shard = |dir: &str| shard_docs(&out.join(format!("shards/{dir}/train-00000-of-00001.parquet")));
+    let shard = |dir: &str| shard_docs(&out.join(format!("{dir}/data/train-00000-of-00001.parquet")));
     let ids = |docs: Vec<(String, String)>| {
         docs.into_iter()
             .map(|d| d.0.split('/').next().unwrap_or("").to_string())

@@ -83,8 +83,8 @@ fn force_keeps_files_corpus_did_not_write() {
     assert_exit(&run_into(&dir, &out, &["--force"]), 0);
     assert_eq!(std::fs::read(out.join("NOTES.md")).expect("kept"), b"the steward's own notes");
     assert_eq!(std::fs::read(out.join("extra/keep.parquet")).expect("kept"), b"not ours");
-    // One under shards/ would be taken for part of the release: refused, and left where it is.
-    let own = out.join("shards/public/my-own.parquet");
+    // One in a release directory would be taken for part of the release: refused, and left where it is.
+    let own = out.join("public/data/my-own.parquet");
     std::fs::write(&own, b"mine").expect("write");
     let refused = run_into(&dir, &out, &["--force"]);
     assert_exit(&refused, 2);

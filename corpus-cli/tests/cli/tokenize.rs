@@ -195,6 +195,14 @@ fn reader_ranks_see_every_sample_once_and_resume_where_they_stopped() {
     assert!(manifest(&out)["shards"].as_array().expect("shards").len() > 3, "several shards to cross");
     let all: Vec<_> =
         ShardReader::open(&out, "restricted", "train").expect("reader").map(|s| s.expect("sample")).collect();
+    // From the release directory itself: the same samples; from elsewhere, a clear refusal.
+    let release: Vec<_> = ShardReader::open_release(&out.join("restricted"), "train")
+        .expect("release")
+        .map(|s| s.expect("sample"))
+        .collect();
+    assert_eq!(release, all);
+    let e = ShardReader::open_release(&dir.join("nowhere/at/all"), "train").expect_err("no dataset");
+    assert!(e.to_string().contains("not a release directory"), "{e}");
     for world in [1, 3, 8] {
         let mut seen = Vec::new();
         for rank in 0..world {

@@ -151,8 +151,8 @@ fn run_into(root: &Path, out: &Path) -> Result<Option<()>> {
 /// Checks one output: public shards hold only documents that may be public, each under the
 /// contribution that owns its file; every document is in at most one shard.
 fn check(out: &Path, specs: &[Spec], owner: &BTreeMap<String, usize>) -> std::result::Result<(), TestCaseError> {
-    let public = [shard_docs(&out.join("shards/public")), shard_docs(&out.join("shards/public-share-alike"))];
-    let restricted = shard_docs(&out.join("shards/restricted")).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let public = [shard_docs(&out.join("public")), shard_docs(&out.join("public-share-alike"))];
+    let restricted = shard_docs(&out.join("restricted")).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for docs in public {
         let docs = docs.map_err(|e| TestCaseError::fail(e.to_string()))?;

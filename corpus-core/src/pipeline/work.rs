@@ -132,7 +132,8 @@ impl Partition {
         self.licence.as_deref()
     }
 
-    /// `public`, `public-share-alike/CC-BY-SA-4.0`, …: the shard directory under `shards/`.
+    /// `public`, `public-share-alike/CC-BY-SA-4.0`, …: the partition's release directory in the
+    /// output (its shards are in `data/` under it, beside its dataset card).
     pub(super) fn dir(&self) -> String {
         match &self.licence {
             Some(l) => format!("{}/{l}", self.tier.as_str()),

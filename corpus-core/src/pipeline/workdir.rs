@@ -4,11 +4,13 @@
 //!
 //! **Ownership.** A run owns the files the previous dataset's `manifest.json` lists, its work
 //! directory `.work/` (when `.work/run.json` is a corpus run key), and, in a directory that was
-//! already a corpus dataset, files named as corpus names its outputs (`shards/<tier>/train-
+//! already a corpus dataset, files named as corpus names its outputs (`public/data/train-
 //! 00000-of-00002.parquet`, `ledger/ledger-00000-of-00001.parquet`, `lsh-index/band-003.bin`,
-//! their `.tmp` forms, …; [`crate::shard::manifest::is_output_name`]). Nothing else is ever
-//! deleted. A file corpus did not write under `shards/` or `ledger/` stops the run before
-//! anything is touched: a loader reading `shards/public/` would take it for part of the release.
+//! their `.tmp` forms, …; [`crate::shard::manifest::is_output_name`]; a `README.md` only when it
+//! is a card corpus wrote). Nothing else is ever deleted. A file corpus did not write in a
+//! tier's release directory (`public/`, `public-share-alike/`, `restricted/`) or `ledger/` stops
+//! the run before anything is touched: a loader reading `public/` would take it for part of the
+//! release.
 //!
 //! **Resume trusts nothing it did not check.** Every marker of finished work carries a seal
 //! (size and XXH3-128) of each file it stands for; a resumed run re-hashes them and redoes any
@@ -22,7 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoResultExt, Location, Result};
-use crate::shard::manifest::{DatasetManifest, MANIFEST_FILE, Tool, WORK_DIR, is_output_name};
+use crate::shard::manifest::{DatasetManifest, MANIFEST_FILE, RELEASE_DIRS, Tool, WORK_DIR, is_output_name};
 
 /// `.work/run.json`: what the work in progress was planned from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,14 +191,32 @@ fn files_under(out: &Path, dir: &str) -> Vec<String> {
 }
 
 /// Directories a run writes into (besides `.work/`).
-const OUTPUT_DIRS: [&str; 6] = ["shards", "ledger", "attribution", "lsh-index", "lsh-index.tmp", ".cache"];
+const OUTPUT_DIRS: [&str; 6] = ["ledger", "attribution", "lsh-index", "lsh-index.tmp", ".cache", "report"];
 
 /// Files directly in `out` a run writes.
-const OUTPUT_FILES: [&str; 4] = [MANIFEST_FILE, "manifest.json.tmp", "clusters.parquet", "clusters.parquet.tmp"];
+const OUTPUT_FILES: [&str; 6] = [
+    MANIFEST_FILE,
+    "manifest.json.tmp",
+    "clusters.parquet",
+    "clusters.parquet.tmp",
+    crate::shard::card::CARD,
+    "README.md.tmp",
+];
+
+/// The directories a run writes into: the tiers' releases, then the rest.
+fn output_dirs() -> impl Iterator<Item = &'static str> {
+    RELEASE_DIRS.into_iter().chain(OUTPUT_DIRS)
+}
+
+/// Whether corpus wrote `rel` in `out`, judged by its name (and, for a `README.md`, by the
+/// card's marker in it: a steward's own README is never taken for one).
+fn ours_by_name(out: &Path, rel: &str) -> bool {
+    is_output_name(rel) && (!rel.ends_with(crate::shard::card::CARD) || crate::shard::card::is_card(&out.join(rel)))
+}
 
 /// Every file in the output directories of `out` (and its own top-level files).
 fn output_files(out: &Path) -> Vec<String> {
-    let mut files: Vec<String> = OUTPUT_DIRS.iter().flat_map(|d| files_under(out, d)).collect();
+    let mut files: Vec<String> = output_dirs().flat_map(|d| files_under(out, d)).collect();
     files.extend(OUTPUT_FILES.iter().filter(|f| out.join(f).is_file()).map(|f| f.to_string()));
     files
 }
@@ -211,7 +231,7 @@ fn looks_like_key(path: &Path) -> bool {
 /// Refuses an output whose `.work` or output directories are symbolic links: written or
 /// cleared through, they would touch whatever they point to. Checked by every run, resumed too.
 pub(super) fn refuse_symlinked_dirs(out: &Path, config: &Path) -> Result<()> {
-    for dir in OUTPUT_DIRS.iter().chain([&WORK_DIR]) {
+    for dir in output_dirs().chain([WORK_DIR]) {
         let path = out.join(dir);
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(Error::config(
@@ -247,6 +267,12 @@ pub(super) fn refuse_replacing(out: &Path) -> Result<()> {
             "run with --resume to check that it is complete and up to date, with --force to rebuild it",
         );
     }
+    if crate::shard::manifest::is_dataset_dir(out) && out.join(MANIFEST_FILE).exists() {
+        return refuse(
+            "holds a dataset of another corpus version or format, which this run would replace".to_string(),
+            "run with --force to rebuild it",
+        );
+    }
     if RunKey::read(out).is_some() {
         return refuse(
             "holds an interrupted run, whose finished tasks this run would throw away".to_string(),
@@ -258,7 +284,7 @@ pub(super) fn refuse_replacing(out: &Path) -> Result<()> {
 
 /// Before a fresh run into `out`: clears what earlier runs wrote there, and nothing else, then
 /// leaves `key` as the run in progress. Refuses (before touching anything) an `out` whose
-/// `shards/` or `ledger/` hold files corpus did not write, or whose `.work/` is not corpus's.
+/// tier directories or `ledger/` hold files corpus did not write, or whose `.work/` is not corpus's.
 pub(super) fn clear_for_fresh_run(out: &Path, config: &Path, key: &RunKey) -> Result<()> {
     let work = out.join(WORK_DIR);
     let refuse = |message: String| Err(Error::config(Location::file(config).with_field("output"), message));
@@ -276,13 +302,14 @@ pub(super) fn clear_for_fresh_run(out: &Path, config: &Path, key: &RunKey) -> Re
             out.display()
         ));
     }
-    let ours = manifest.is_some() || previous_key;
+    // A dataset of another format (`/1`'s `shards/`) is ours too: its files are named as ours.
+    let ours = manifest.is_some() || previous_key || crate::shard::manifest::is_dataset_dir(out);
     let listed: std::collections::HashSet<String> = manifest.iter().flat_map(|m| m.files()).collect();
-    let owned = |rel: &str| listed.contains(rel) || (ours && is_output_name(rel));
+    let owned = |rel: &str| listed.contains(rel) || (ours && ours_by_name(out, rel));
     // What a run would write over, or publish beside its own: a file not ours that is named as
     // an output (a `manifest.json` of another tool), or is anywhere in the directories a loader
     // or `--against` reads whole. (The input digest cache is never trusted for content.)
-    let whole = ["shards/", "ledger/", "lsh-index/", "lsh-index.tmp/"];
+    let whole = ["public/", "public-share-alike/", "restricted/", "shards/", "ledger/", "lsh-index/", "lsh-index.tmp/"];
     let foreign: Vec<String> = output_files(out)
         .into_iter()
         .filter(|f| !owned(f) && f != ".cache/input-digests.json")
@@ -333,7 +360,7 @@ pub(super) fn clear_for_fresh_run(out: &Path, config: &Path, key: &RunKey) -> Re
 pub(super) fn sweep(out: &Path, manifest: &DatasetManifest) -> Result<()> {
     let listed: std::collections::HashSet<String> = manifest.files().collect();
     for rel in output_files(out) {
-        if is_output_name(&rel) && !listed.contains(&rel) && rel != MANIFEST_FILE && !rel.starts_with(".cache/") {
+        if ours_by_name(out, &rel) && !listed.contains(&rel) && rel != MANIFEST_FILE && !rel.starts_with(".cache/") {
             let path = out.join(&rel);
             std::fs::remove_file(&path).at(&path)?;
         }
@@ -344,7 +371,7 @@ pub(super) fn sweep(out: &Path, manifest: &DatasetManifest) -> Result<()> {
 
 /// Removes the empty output directories (deepest first); a directory with anything in it stays.
 fn remove_empty_dirs(out: &Path) {
-    for dir in OUTPUT_DIRS {
+    for dir in output_dirs() {
         let root = out.join(dir);
         if !root.is_dir() {
             continue;
@@ -412,23 +439,33 @@ mod tests {
             std::fs::write(&p, b"x").at(&p)
         };
         // Not a corpus dataset: a file named like a shard is not ours.
-        write("shards/public/train-00000-of-00001.parquet")?;
+        write("public/data/train-00000-of-00001.parquet")?;
         let err = clear_for_fresh_run(out, Path::new("p.toml"), &key()).map_err(|e| e.to_string());
         assert!(err.as_ref().is_err_and(|e| e.contains("did not write")), "{err:?}");
-        assert!(out.join("shards/public/train-00000-of-00001.parquet").exists(), "nothing touched");
+        assert!(out.join("public/data/train-00000-of-00001.parquet").exists(), "nothing touched");
         assert!(!out.join(WORK_DIR).exists());
         // Once it is ours (a run in progress), shard names are ours; a note beside them is not.
         write(".work/run.json")?;
         write_work(&out.join(".work/run.json"), &json(&key())?)?;
         write("notes.txt")?;
         write("attribution/README.txt")?;
+        // A README.md is ours only when it is a card corpus wrote: a steward's own would be
+        // written over by the run's card, so it is refused, not deleted.
+        write("README.md")?;
+        let err = clear_for_fresh_run(out, Path::new("p.toml"), &key()).map_err(|e| e.to_string());
+        assert!(err.as_ref().is_err_and(|e| e.contains("README.md")), "{err:?}");
+        std::fs::rename(out.join("README.md"), out.join("README.txt")).at(out)?;
+        let card = out.join("restricted/README.md");
+        std::fs::create_dir_all(out.join("restricted")).at(out)?;
+        std::fs::write(&card, format!("---\n---\n{}\n", crate::shard::card::MARKER)).at(&card)?;
         clear_for_fresh_run(out, Path::new("p.toml"), &key())?;
-        assert!(!out.join("shards").exists());
+        assert!(!out.join("public").exists() && !out.join("restricted").exists());
         assert!(out.join("notes.txt").exists() && out.join("attribution/README.txt").exists());
+        assert!(out.join("README.txt").exists());
         assert_eq!(RunKey::read(out), Some(key()));
-        write("shards/public/my-own.parquet")?;
+        write("public/data/my-own.parquet")?;
         assert!(clear_for_fresh_run(out, Path::new("p.toml"), &key()).is_err());
-        std::fs::remove_file(out.join("shards/public/my-own.parquet")).at(out)?;
+        std::fs::remove_file(out.join("public/data/my-own.parquet")).at(out)?;
         write("lsh-index/extra.bin")?;
         assert!(clear_for_fresh_run(out, Path::new("p.toml"), &key()).is_err(), "a file --against would read");
         std::fs::remove_file(out.join("lsh-index/extra.bin")).at(out)?;
@@ -448,9 +485,9 @@ mod tests {
         // Killed before the first key's rename: only `run.json.tmp`, beside a task's work.
         write(".work/run.json.tmp", &json(&key())?)?;
         write(".work/tasks/00000/part.bin", b"x")?;
-        write("shards/public/train-00000-of-00001.parquet", b"x")?;
+        write("public/data/train-00000-of-00001.parquet", b"x")?;
         clear_for_fresh_run(out, Path::new("p.toml"), &key())?;
-        assert!(!out.join("shards").exists() && !out.join(".work/tasks").exists());
+        assert!(!out.join("public").exists() && !out.join(".work/tasks").exists());
         assert_eq!(RunKey::read(out), Some(key()));
         // The key of another corpus version (other fields): still ours.
         write(".work/run.json", br#"{"tool": {"name": "sovereign-corpus", "version": "0.0.1"}, "config_hash": "x"}"#)?;
@@ -472,10 +509,10 @@ mod tests {
         assert!(err.as_ref().is_err_and(|e| e.contains("manifest.json")), "{err:?}");
         assert!(out.join(MANIFEST_FILE).exists() && !out.join(WORK_DIR).exists());
         std::fs::remove_file(out.join(MANIFEST_FILE)).at(&out)?;
-        // shards/ a link to elsewhere: writing (or clearing) through it would touch that.
+        // public/ a link to elsewhere: writing (or clearing) through it would touch that.
         let elsewhere = dir.path().join("elsewhere");
         std::fs::create_dir_all(&elsewhere).at(&elsewhere)?;
-        std::os::unix::fs::symlink(&elsewhere, out.join("shards")).at(&out)?;
+        std::os::unix::fs::symlink(&elsewhere, out.join("public")).at(&out)?;
         let err = clear_for_fresh_run(&out, Path::new("p.toml"), &key()).map_err(|e| e.to_string());
         assert!(err.as_ref().is_err_and(|e| e.contains("symbolic link")), "{err:?}");
         Ok(())

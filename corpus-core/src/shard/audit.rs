@@ -12,7 +12,7 @@
 //!   (compared as an order-free sum of 128-bit hashes of (doc id, tier), so memory stays
 //!   constant whatever the size of the dataset);
 //! * no document of a private contribution is in a public shard;
-//! * nothing unlisted is in `shards/`, `ledger/`, `attribution/` or `lsh-index/`.
+//! * nothing unlisted is in a tier's release directory, `ledger/`, `attribution/` or `lsh-index/`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,6 +23,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rayon::prelude::*;
 
+use super::card::DATA_DIR;
 use super::manifest::{DatasetManifest, Mismatch, ShardEntry, is_inside, strays};
 use super::order::DOC_IDS;
 use crate::batch::{DOC_ID, TIER, Tier};
@@ -114,8 +115,8 @@ fn canonical(batch: RecordBatch) -> Result<RecordBatch, String> {
 /// The directory a shard of `entry` must be in.
 fn expected_dir(entry: &ShardEntry) -> String {
     match &entry.licence {
-        Some(l) => format!("shards/{}/{l}/", entry.tier),
-        None => format!("shards/{}/", entry.tier),
+        Some(l) => format!("{}/{l}/{DATA_DIR}/", entry.tier),
+        None => format!("{}/{DATA_DIR}/", entry.tier),
     }
 }
 
@@ -257,13 +258,13 @@ pub fn audit(dataset: &Path, manifest: &DatasetManifest) -> Vec<Mismatch> {
     }
     if shard_docs != manifest.documents.kept {
         problems.push(mismatch(
-            "shards/",
+            "shards",
             format!("the shards hold {shard_docs} documents, manifest.json says {} kept", manifest.documents.kept),
         ));
     }
     if in_shards != kept {
         problems.push(mismatch(
-            "shards/",
+            "shards",
             "the shards' documents and tiers are not the ledger's kept documents and tiers (a shard missing, added or relabelled)",
         ));
     }

@@ -54,8 +54,10 @@ impl TextTotals {
 /// The manifest's file name in a dataset directory.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
-/// The manifest format this version writes and reads.
-pub const FORMAT: &str = "sovereign-corpus/1";
+/// The manifest format this version writes and reads. `/2`: each tier is a release directory
+/// (`<tier>[/<licence>]/data/<split>-NNNNN-of-MMMMM.parquet` beside its `README.md` dataset
+/// card); `/1` put every tier's shards under `shards/`.
+pub const FORMAT: &str = "sovereign-corpus/2";
 
 /// The work directory of a run in progress, inside its output directory.
 pub const WORK_DIR: &str = ".work";
@@ -163,6 +165,16 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+impl ShardEntry {
+    /// Its release directory: `public`, `restricted`, `public-share-alike/<licence>`.
+    pub fn release(&self) -> String {
+        match &self.licence {
+            Some(l) => format!("{}/{l}", self.tier),
+            None => self.tier.clone(),
+        }
+    }
+}
+
 /// Totals of one split of one tier.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitSummary {
@@ -264,6 +276,10 @@ pub struct DatasetManifest {
     /// Dedup, when it ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dedup: Option<DedupSummary>,
+    /// The dataset cards: `README.md` of each tier's release directory, and the run's own
+    /// `README.md` (whose `configs` make a loader pointed at the run read the public tier alone).
+    #[serde(default)]
+    pub cards: Vec<FileInfo>,
 }
 
 impl DatasetManifest {
@@ -274,9 +290,14 @@ impl DatasetManifest {
         let manifest: Self = serde_json::from_slice(&bytes)
             .map_err(|e| Error::Integrity { path: path.clone(), message: format!("not a dataset manifest: {e}") })?;
         if manifest.format != FORMAT {
+            let rebuild = if manifest.format == "sovereign-corpus/1" {
+                " (an earlier layout, with every tier under `shards/`: rebuild it with `corpus run --force`)"
+            } else {
+                ""
+            };
             return Err(Error::Integrity {
                 path,
-                message: format!("format `{}`, this tool reads `{FORMAT}`", manifest.format),
+                message: format!("format `{}`, this tool reads `{FORMAT}`{rebuild}", manifest.format),
             });
         }
         Ok(manifest)
@@ -285,14 +306,13 @@ impl DatasetManifest {
     /// Every file the manifest lists (shards, ledger, attribution, clusters, LSH index), by its
     /// path relative to the dataset.
     pub fn files(&self) -> impl Iterator<Item = String> + '_ {
+        self.file_infos().map(|f| f.path.clone())
+    }
+
+    /// Every file the manifest lists, with its size and checksum.
+    pub fn file_infos(&self) -> impl Iterator<Item = &FileInfo> + '_ {
         let dedup = self.dedup.iter().flat_map(|d| std::iter::once(&d.clusters).chain(&d.index));
-        self.shards
-            .iter()
-            .map(|s| &s.file)
-            .chain(&self.ledger)
-            .chain(&self.attribution)
-            .chain(dedup)
-            .map(|f| f.path.clone())
+        self.shards.iter().map(|s| &s.file).chain(&self.ledger).chain(&self.attribution).chain(dedup).chain(&self.cards)
     }
 
     /// The manifest as written: pretty JSON with a final newline.
@@ -304,15 +324,20 @@ impl DatasetManifest {
 }
 
 /// Whether `rel` (relative to a dataset, `/`-separated) is named as corpus names what it
-/// writes there: `manifest.json`, `clusters.parquet`, `shards/<tier>[/<licence>]/<split>-NNNNN-
-/// of-NNNNN.parquet`, `ledger/ledger-NNNNN-of-NNNNN.parquet`, the attribution files, the LSH
-/// index files, the input digest cache, and the `.tmp` form of each.
+/// writes there: `manifest.json`, `clusters.parquet`, `README.md`, `<tier>[/<licence>]/README.md`,
+/// `<tier>[/<licence>]/data/<split>-NNNNN-of-NNNNN.parquet` (and format `/1`'s `shards/<tier>/…`),
+/// `ledger/ledger-NNNNN-of-NNNNN.parquet`, the attribution files, the LSH index files, the input
+/// digest cache, and the `.tmp` form of each. (A `README.md` is also checked for the card's
+/// [`crate::shard::card::MARKER`] before a run deletes one it does not list.)
 pub fn is_output_name(rel: &str) -> bool {
     // `[0-9]`, not `\d`: in `regex`, `\d` is any Unicode digit, and `train-٠٠٠٠٠-of-…` is
     // not a name corpus writes.
     static NAMES: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
         regex::Regex::new(concat!(
             r"^(?:manifest\.json|clusters\.parquet",
+            r"|README\.md",
+            r"|(?:public|restricted|public-share-alike/[A-Za-z0-9.+-]+)/(?:README\.md|data/(?:train|validation)-[0-9]{5}-of-[0-9]{5}\.parquet)",
+            // The layout of format `/1`, so that a fresh run into such a dataset clears it.
             r"|shards/(?:public|restricted|public-share-alike/[A-Za-z0-9.+-]+)/(?:train|validation)-[0-9]{5}-of-[0-9]{5}\.parquet",
             r"|ledger/ledger-[0-9]{5}-of-[0-9]{5}\.parquet",
             r"|attribution/(?:ATTRIBUTION\.md|attribution\.parquet)",
@@ -325,13 +350,17 @@ pub fn is_output_name(rel: &str) -> bool {
     NAMES.as_ref().is_some_and(|r| r.is_match(rel))
 }
 
-/// Files in a dataset's output directories (`shards/`, `ledger/`, `attribution/`,
+/// The directories the tiers' releases are in (`shards/`: format `/1`'s, still checked for
+/// strays: a loader pointed there would read them).
+pub const RELEASE_DIRS: [&str; 4] = ["public", "public-share-alike", "restricted", "shards"];
+
+/// Files in a dataset's output directories (the tiers' releases, `ledger/`, `attribution/`,
 /// `lsh-index/`) that its manifest does not list: a stray copy of a shard is as visible to a
 /// loader as a listed one.
 pub fn strays(dataset: &Path, manifest: &DatasetManifest) -> Vec<String> {
     let listed: std::collections::HashSet<String> = manifest.files().collect();
     let mut out = Vec::new();
-    for dir in ["shards", "ledger", "attribution", crate::dedup::index::INDEX_DIR] {
+    for dir in RELEASE_DIRS.iter().chain(&["ledger", "attribution", crate::dedup::index::INDEX_DIR]) {
         let root = dataset.join(dir);
         if !root.exists() {
             continue;
@@ -363,15 +392,7 @@ pub struct Mismatch {
 /// `progress` is called with the bytes of each file checked.
 pub fn verify(dataset: &Path, manifest: &DatasetManifest, progress: &(dyn Fn(u64) + Sync)) -> Vec<Mismatch> {
     use rayon::prelude::*;
-    let dedup = manifest.dedup.iter().flat_map(|d| std::iter::once(&d.clusters).chain(&d.index));
-    let files: Vec<&FileInfo> = manifest
-        .shards
-        .iter()
-        .map(|s| &s.file)
-        .chain(&manifest.ledger)
-        .chain(&manifest.attribution)
-        .chain(dedup)
-        .collect();
+    let files: Vec<&FileInfo> = manifest.file_infos().collect();
     files
         .par_iter()
         .filter_map(|info| {

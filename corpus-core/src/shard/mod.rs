@@ -3,6 +3,7 @@
 //! by size, and on [`ParquetSink::finish`] syncs and renames it into place.
 
 pub mod audit;
+pub mod card;
 pub mod manifest;
 pub mod order;
 pub mod reader;

@@ -7,6 +7,9 @@
 //! use corpus_core::shard::reader::ShardReader;
 //! # fn main() -> corpus_core::error::Result<()> {
 //! let reader = ShardReader::open("out/demo".as_ref(), "public", "train")?.partition(0, 8)?.seek(1000)?;
+//! // The same, from the release directory a model team was handed:
+//! let same = ShardReader::open_release("out/demo/public".as_ref(), "train")?;
+//! # let _ = same;
 //! for sample in reader {
 //!     let sample = sample?;
 //!     // sample.input_ids, sample.doc_ids, sample.doc_starts (where each document starts)
@@ -78,7 +81,7 @@ impl ShardReader {
         let files: Vec<(PathBuf, u64)> = manifest
             .shards
             .iter()
-            .filter(|s| s.split == split && shard_tier(s) == tier)
+            .filter(|s| s.split == split && s.release() == tier)
             .map(|s| (dataset.join(&s.file.path), s.file.rows))
             .collect();
         if files.is_empty() {
@@ -89,6 +92,26 @@ impl ShardReader {
         }
         let end = files.iter().map(|f| f.1).sum();
         Ok(Self { files, packed: manifest.packing.is_some(), start: 0, end, next: 0, batch: None, reader: None })
+    }
+
+    /// The shards of `split` of the release directory `release` (`out/public`,
+    /// `out/public-share-alike/CC-BY-SA-4.0`, …), found through the run's `manifest.json` one or
+    /// two directories up: a model team can be handed the path of the release it may use.
+    pub fn open_release(release: &Path, split: &str) -> Result<Self> {
+        let mut dataset = release.to_path_buf();
+        let mut tier: Vec<String> = Vec::new();
+        for _ in 0..2 {
+            let name = dataset.file_name().map(|n| n.to_string_lossy().into_owned());
+            let Some(name) = name.filter(|_| dataset.pop()) else { break };
+            tier.insert(0, name);
+            if dataset.join(super::manifest::MANIFEST_FILE).is_file() {
+                return Self::open(&dataset, &tier.join("/"), split);
+            }
+        }
+        Err(Error::Integrity {
+            path: release.to_path_buf(),
+            message: "not a release directory of a corpus dataset: no manifest.json one or two directories up".into(),
+        })
     }
 
     /// Keeps the samples of `rank` out of `world_size`: the `rank`-th of `world_size` contiguous
@@ -189,14 +212,6 @@ impl ShardReader {
             (vec![id], vec![0])
         };
         Sample { index: self.next, input_ids: ids, doc_ids, doc_starts }
-    }
-}
-
-/// The tier directory of a shard entry (`public`, or `public-share-alike/<licence>`).
-fn shard_tier(s: &super::manifest::ShardEntry) -> String {
-    match &s.licence {
-        Some(l) => format!("{}/{l}", s.tier),
-        None => s.tier.clone(),
     }
 }
 

@@ -78,7 +78,7 @@ pub(super) fn run(ctx: &Ctx<'_>) -> Result<Cut> {
                         runs: members.clone(),
                         ranges: (0..members.len()).map(|r| (bounds[s][r], bounds[s + 1][r])).collect(),
                         token_ranges: (0..members.len()).map(|r| (tokens[s][r], tokens[s + 1][r])).collect(),
-                        rel: format!("shards/{}/{name}", partition.dir()),
+                        rel: format!("{}/{}/{name}", partition.dir(), crate::shard::card::DATA_DIR),
                     });
                 }
             }

@@ -48,6 +48,7 @@ pub(super) fn run(ctx: &Ctx<'_>) -> Result<(DatasetManifest, Vec<String>)> {
     let mut manifest = build_manifest(plan, &ctx.plan_file.inputs_fingerprint, &results, shards, ledger)?;
     manifest.dedup = drops.dedup;
     manifest.attribution = write_attribution(plan, &manifest)?;
+    manifest.cards = crate::shard::card::write(out, &manifest, &card_contributions(plan, &manifest))?;
     // What an interrupted earlier run cut differently goes before the manifest names the rest.
     workdir::sweep(out, &manifest)?;
     write_atomic(&out.join(MANIFEST_FILE), &manifest.to_bytes()?)?;
@@ -204,7 +205,45 @@ fn build_manifest(
         shards,
         ledger,
         attribution: Vec::new(),
+        cards: Vec::new(),
     })
+}
+
+/// Every contribution as the cards show it: its release, licence and attribution wording.
+fn card_contributions(plan: &Plan, manifest: &DatasetManifest) -> Vec<crate::shard::card::CardContribution> {
+    let registry = &plan.licensing.registry;
+    plan.contributions
+        .iter()
+        .filter_map(|c| {
+            let decision = plan.licensing.decide_contribution(c);
+            let tier = decision.tier?;
+            let summary = manifest.contributions.iter().find(|s| s.id == c.id());
+            let entry = crate::licence::attribution::Entry {
+                manifest: &c.manifest,
+                decision: &decision,
+                documents: summary.map_or(0, |s| s.kept),
+                characters: summary.map_or(0, |s| s.characters),
+            };
+            let (attribution_zh, attribution_en) = crate::licence::attribution::wording(&entry, registry);
+            let licence = registry.get(&decision.licence);
+            Some(crate::shard::card::CardContribution {
+                id: c.id().to_string(),
+                title: c.manifest.title.clone(),
+                contributor: c.manifest.contributor.clone(),
+                licence_name: licence.map_or_else(|| decision.licence.clone(), |l| l.name.clone()),
+                licence_url: licence.map_or_else(String::new, |l| l.url.clone()),
+                release: match tier {
+                    crate::batch::Tier::PublicShareAlike => format!("{}/{}", tier.as_str(), decision.licence),
+                    _ => tier.as_str().to_string(),
+                },
+                licence: decision.licence.clone(),
+                documents: entry.documents,
+                characters: entry.characters,
+                attribution_zh,
+                attribution_en,
+            })
+        })
+        .collect()
 }
 
 /// `attribution/`: one entry per contribution with documents in the output.
