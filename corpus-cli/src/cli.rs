@@ -49,6 +49,10 @@ pub enum Command {
     /// Summarize a dataset and verify every checksum (exit 1 on a mismatch).
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect(InspectArgs),
+    /// Write a dataset's report again: report/index.html (charts, for people) and
+    /// report/report.json (the same numbers). Every `corpus run` writes it too.
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
     /// Check contribution directories before submitting them (exit 1 if one is invalid).
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
@@ -114,6 +118,10 @@ const STAGE_EXAMPLES: &str = "Examples:
 const STATUS_EXAMPLES: &str = "Examples:
   corpus status out
   corpus status out --format json";
+
+const REPORT_EXAMPLES: &str = "Examples:
+  corpus report out/demo
+      then open out/demo/report/index.html in a browser (it needs no network)";
 
 const INSPECT_EXAMPLES: &str = "Examples:
   corpus inspect out/demo
@@ -229,6 +237,31 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+    /// The same as `--format json`.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+}
+
+/// What a run does with what is already in its output directory (`run`, `plan`, `dedup`,
+/// `tokenize`): without either flag it refuses a finished dataset or an interrupted run (exit 2).
+#[derive(Debug, Args)]
+pub struct Existing {
+    /// Continue the interrupted run in the output directory, skipping its finished tasks (the
+    /// result is byte-identical to an uninterrupted run); on a finished dataset, check that it is
+    /// complete and up to date.
+    #[arg(long)]
+    pub resume: bool,
+    /// Replace the finished dataset or the interrupted run in the output directory (without it,
+    /// a run refuses one, exit 2). Files corpus did not write are never removed.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+}
+
+impl Existing {
+    /// The run's options: these, and `strict` and `against`.
+    pub fn options(&self, strict: bool, against: Option<PathBuf>) -> corpus_core::pipeline::RunOptions {
+        corpus_core::pipeline::RunOptions { resume: self.resume, force: self.force, strict, against }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -241,14 +274,8 @@ pub struct RunArgs {
     /// Worker threads (default: one per core). Output bytes do not depend on it.
     #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
-    /// Continue an interrupted run, skipping finished tasks; the result is byte-identical to an
-    /// uninterrupted run.
-    #[arg(long)]
-    pub resume: bool,
-    /// Replace the finished dataset or the interrupted run in the output directory (without it,
-    /// a run refuses one, exit 2). Files corpus did not write are never removed.
-    #[arg(long, conflicts_with = "resume")]
-    pub force: bool,
+    #[command(flatten)]
+    pub existing: Existing,
     /// Stop at the first bad record (exit 1) instead of recording it in the ledger.
     #[arg(long)]
     pub strict: bool,
@@ -256,6 +283,10 @@ pub struct RunArgs {
     /// using its saved LSH index (its text is not read).
     #[arg(long, value_name = "DATASET")]
     pub against: Option<PathBuf>,
+    /// Print the summary as one JSON object on stdout (for scripts): the manifest, the step
+    /// times and the drop examples.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -265,13 +296,8 @@ pub struct PlanArgs {
     /// Write here instead of the config's `output` (relative to the working directory).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Keep the interrupted run's work (and its plan) instead of starting over.
-    #[arg(long)]
-    pub resume: bool,
-    /// Replace the finished dataset or the interrupted run in the output directory (without it,
-    /// a run refuses one, exit 2). Files corpus did not write are never removed.
-    #[arg(long, conflicts_with = "resume")]
-    pub force: bool,
+    #[command(flatten)]
+    pub existing: Existing,
     /// Stop at the first bad record (exit 1) instead of recording it in the ledger.
     #[arg(long)]
     pub strict: bool,
@@ -347,13 +373,11 @@ pub struct DedupArgs {
     /// Worker threads (default: one per core). Output bytes do not depend on it.
     #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
-    /// Continue an interrupted run.
+    #[command(flatten)]
+    pub existing: Existing,
+    /// Print the summary as one JSON object on stdout (for scripts), as `corpus run --json`.
     #[arg(long)]
-    pub resume: bool,
-    /// Replace the finished dataset or the interrupted run in the output directory (without it,
-    /// a run refuses one, exit 2). Files corpus did not write are never removed.
-    #[arg(long, conflicts_with = "resume")]
-    pub force: bool,
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -401,13 +425,11 @@ pub struct TokenizeArgs {
     /// Worker threads (default: one per core). Output bytes do not depend on it.
     #[arg(long, short = 'j', value_parser = threads)]
     pub threads: Option<NonZeroUsize>,
-    /// Continue an interrupted run.
+    #[command(flatten)]
+    pub existing: Existing,
+    /// Print the summary as one JSON object on stdout (for scripts), as `corpus run --json`.
     #[arg(long)]
-    pub resume: bool,
-    /// Replace the finished dataset or the interrupted run in the output directory (without it,
-    /// a run refuses one, exit 2). Files corpus did not write are never removed.
-    #[arg(long, conflicts_with = "resume")]
-    pub force: bool,
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -473,12 +495,21 @@ pub struct TokenizerCompareArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The dataset directory (where manifest.json is).
+    pub dataset: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct InspectArgs {
     /// The dataset directory (where manifest.json is).
     pub dataset: PathBuf,
     /// Skip the checksum verification.
     #[arg(long)]
     pub no_verify: bool,
+    /// Print one JSON object on stdout (for scripts): the manifest, and what verification found.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ pub mod normalize;
 pub mod pii;
 pub mod pipeline;
 pub mod quality;
+pub mod report;
 pub mod shard;
 pub mod stage;
 pub mod tokenize;

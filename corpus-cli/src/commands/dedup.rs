@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use corpus_core::pipeline::{self, RunOptions};
+use corpus_core::pipeline;
 
 use crate::ExitStatus;
 use crate::cli::{DedupArgs, GlobalArgs};
@@ -26,6 +26,7 @@ pub fn dedup(args: DedupArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus>
     // The kept documents in input order, all of them in `train`.
     config.push_str("[shard]\nshuffle = false\nvalidation_fraction = 0.0\n");
     let plan = pipeline::plan_files(&args.input, &args.output, &config, &args.text_field, args.id_field.as_deref())?;
-    let options = RunOptions { resume: args.resume, strict: false, against: args.against, force: args.force };
-    super::run::execute(&plan, &[], options, args.threads, global, started, "dedup")
+    let options = args.existing.options(false, args.against);
+    let how = super::run::Invocation { command: "dedup", threads: args.threads, started, json: args.json };
+    super::run::execute(&plan, &[], options, global, how)
 }

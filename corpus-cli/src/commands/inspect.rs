@@ -8,6 +8,9 @@ use crate::cli::{GlobalArgs, InspectArgs};
 
 pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let m = DatasetManifest::read(&args.dataset)?;
+    if args.json {
+        return json(&args, &m);
+    }
     if !global.quiet {
         outln!("dataset     {} ({} {}, {})", args.dataset.display(), m.tool.name, m.tool.version, m.format)?;
         outln!("  config    {}", m.config_hash)?;
@@ -59,4 +62,23 @@ pub fn inspect(args: InspectArgs, global: &GlobalArgs) -> anyhow::Result<ExitSta
         args.dataset.display()
     );
     Ok(ExitStatus::DataFailure)
+}
+
+/// `--json`: the manifest and what verification found, one object on stdout.
+fn json(args: &InspectArgs, m: &DatasetManifest) -> anyhow::Result<ExitStatus> {
+    let problems = (!args.no_verify).then(|| {
+        let mut found = manifest::verify(&args.dataset, m, &|_| {});
+        found.extend(corpus_core::shard::audit::audit(&args.dataset, m));
+        found
+    });
+    let value = serde_json::json!({
+        "dataset": args.dataset,
+        "verified": problems.as_ref().map(|p| p.is_empty()),
+        "files": m.file_infos().count(),
+        "bytes": m.file_infos().map(|f| f.bytes).sum::<u64>(),
+        "problems": problems.iter().flatten().map(|p| serde_json::json!({ "path": p.path, "problem": p.problem })).collect::<Vec<_>>(),
+        "manifest": m,
+    });
+    outln!("{}", serde_json::to_string_pretty(&value)?)?;
+    Ok(if problems.is_some_and(|p| !p.is_empty()) { ExitStatus::DataFailure } else { ExitStatus::Success })
 }

@@ -3,6 +3,7 @@
 pub mod dedup;
 pub mod inspect;
 pub mod redact;
+pub mod report;
 pub mod run;
 pub mod stage;
 pub mod tokenize;

@@ -13,10 +13,28 @@ use crate::progress::Bars;
 pub fn run(args: RunArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let config = LoadedConfig::load(&args.config)?;
-    let plan = pipeline::plan(config, args.output.as_deref(), args.resume)?;
+    let plan = pipeline::plan(config, args.output.as_deref(), args.existing.resume)?;
     let stages = pipeline::build_stages(&plan)?;
-    let options = RunOptions { resume: args.resume, strict: args.strict, against: args.against, force: args.force };
-    execute(&plan, &stages, options, args.threads, global, started, "run")
+    let options = args.existing.options(args.strict, args.against);
+    execute(
+        &plan,
+        &stages,
+        options,
+        global,
+        Invocation { command: "run", threads: args.threads, started, json: args.json },
+    )
+}
+
+/// How a command that runs a plan was invoked.
+pub struct Invocation<'a> {
+    /// `run`, `dedup`, `tokenize`.
+    pub command: &'a str,
+    /// Worker threads (default: one per core).
+    pub threads: Option<std::num::NonZeroUsize>,
+    /// When the command started.
+    pub started: Instant,
+    /// `--json`.
+    pub json: bool,
 }
 
 /// Runs a plan with `stages` and prints the summary (`corpus run`, `corpus dedup`).
@@ -24,16 +42,33 @@ pub fn execute(
     plan: &Plan,
     stages: &[Box<dyn Stage>],
     options: RunOptions,
-    threads: Option<std::num::NonZeroUsize>,
     global: &GlobalArgs,
-    started: Instant,
-    command: &str,
+    how: Invocation<'_>,
 ) -> anyhow::Result<ExitStatus> {
+    let Invocation { command, threads, started, json } = how;
     tracing::info!(tasks = plan.tasks.len(), input_bytes = plan.input_bytes, output = %plan.output.display(), "Planned.");
     let pool = super::pool(threads)?;
     crate::interrupt::resume_on_ctrl_c(plan.output.clone());
     let bars = Bars::new(global);
     let summary = pool.install(|| pipeline::run(plan, stages, options, &bars))?;
+    if json {
+        let text_bytes: u64 = summary.manifest.tiers.values().map(|t| t.text_bytes).sum();
+        let value = serde_json::json!({
+            "command": command,
+            "output": summary.output,
+            "already_complete": summary.already_complete,
+            "resumed_tasks": summary.resumed_tasks,
+            "tasks": plan.tasks.len(),
+            "seconds": started.elapsed().as_secs_f64(),
+            "input_bytes": plan.input_bytes,
+            "text_bytes": text_bytes,
+            "steps": summary.steps,
+            "examples": summary.examples,
+            "manifest": summary.manifest,
+        });
+        outln!("{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(ExitStatus::Success);
+    }
     if global.quiet {
         return Ok(ExitStatus::Success);
     }
@@ -92,6 +127,9 @@ pub fn execute(
             d.index.first().map_or(0, |f| f.rows),
             human_bytes(bytes)
         )?;
+    }
+    if summary.output.join(corpus_core::report::HTML_FILE).is_file() {
+        outln!("    {:<48} the report: charts for people; report.json beside it", corpus_core::report::HTML_FILE)?;
     }
     if let Some(c) = m.cards.iter().find(|c| c.path == card) {
         let reads = if m.tiers.contains_key("public") { "public/ alone" } else { "a tier it is told to" };

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use anyhow::bail;
-use corpus_core::pipeline::{self, LoadedConfig, RunOptions, Step};
+use corpus_core::pipeline::{self, LoadedConfig, Step};
 
 use crate::ExitStatus;
 use crate::cli::{GlobalArgs, OutputFormat, PlanArgs, StageArgs, StatusArgs};
@@ -17,9 +17,9 @@ fn program() -> String {
 
 pub fn plan(args: PlanArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let config = LoadedConfig::load(&args.config)?;
-    let plan = pipeline::plan(config, args.output.as_deref(), args.resume)?;
+    let plan = pipeline::plan(config, args.output.as_deref(), args.existing.resume)?;
     let stages = pipeline::build_stages(&plan)?;
-    let options = RunOptions { resume: args.resume, strict: args.strict, against: args.against, force: args.force };
+    let options = args.existing.options(args.strict, args.against);
     let bars = Bars::new(global);
     let Some(path) = pipeline::write_plan(&plan, &stages, &options, &bars)? else {
         if !global.quiet {

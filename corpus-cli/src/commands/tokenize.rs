@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use corpus_core::pipeline::{self, RunOptions};
+use corpus_core::pipeline;
 use corpus_core::tokenize::{self, TextTokenizer, TokenizeConfig, TrainOptions};
 
 use super::{human_bytes, pool};
@@ -36,8 +36,9 @@ pub fn tokenize(args: TokenizeArgs, global: &GlobalArgs) -> anyhow::Result<ExitS
         args.target_tokens.max(1)
     ));
     let plan = pipeline::plan_files(&args.input, &args.output, &config, &args.text_field, args.id_field.as_deref())?;
-    let options = RunOptions { resume: args.resume, strict: false, against: None, force: args.force };
-    super::run::execute(&plan, &[], options, args.threads, global, started, "tokenize")
+    let options = args.existing.options(false, None);
+    let how = super::run::Invocation { command: "tokenize", threads: args.threads, started, json: args.json };
+    super::run::execute(&plan, &[], options, global, how)
 }
 
 pub fn tokenizer(cmd: TokenizerCommand, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {

@@ -12,7 +12,7 @@ pub fn validate(args: ValidateArgs, global: &GlobalArgs) -> anyhow::Result<ExitS
     let cfg = IngestConfig::default();
     let reports: Vec<Report> = args.dirs.iter().map(|d| validate::validate(d, &licensing, &cfg)).collect();
     let valid = reports.iter().all(|r| r.valid);
-    match args.format {
+    match if args.json { OutputFormat::Json } else { args.format } {
         OutputFormat::Json => {
             let json = serde_json::json!({ "valid": valid, "run_date": licensing.run_date.to_string(), "contributions": reports });
             outln!("{}", serde_json::to_string_pretty(&json)?)?;

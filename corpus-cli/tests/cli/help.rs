@@ -5,13 +5,14 @@ use crate::util::*;
 
 #[test]
 fn every_help_page_with_its_examples() {
-    let pages: [&[&str]; 13] = [
+    let pages: [&[&str]; 14] = [
         &[],
         &["run"],
         &["plan"],
         &["stage"],
         &["status"],
         &["inspect"],
+        &["report"],
         &["validate"],
         &["dedup"],
         &["tokenize"],

@@ -112,6 +112,10 @@ fn no_planted_value_reaches_any_output_log_or_report() {
     assert_eq!(m["pii"]["PERSON_NAME"], 1);
     let i = run(&["inspect", out.to_str().expect("utf8")]);
     assert_exit(&i, 0);
+    // The report and the dataset cards are read like every other output.
+    for written in ["report/index.html", "report/report.json", "public/README.md", "README.md"] {
+        assert!(out.join(written).is_file(), "{written} was not written");
+    }
     let everything = format!("{}{}{}{}{}", everything_written(&out), stdout(&o), stderr(&o), stdout(&i), stderr(&i));
     assert!(everything.contains("|||ID_NUMBER|||"), "the redacted text is in the shards");
     for (_, value) in PLANTED {

@@ -222,10 +222,17 @@ pub fn dropped<'a>(rows: &'a [Row], reason: &str) -> Vec<&'a Row> {
     rows.iter().filter(|r| r.reason.as_deref() == Some(reason)).collect()
 }
 
-/// Every file under `dir` (relative path → bytes), but `timings.json`: the run's wall time per
-/// step, the one file whose bytes are not a function of the inputs (the manifest does not list
-/// it).
+/// Every file under `dir` (relative path → bytes), but `timings.json` and the report that shows
+/// it: the run's wall time per step, the only bytes that are not a function of the inputs (the
+/// manifest lists neither).
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = every_file(dir);
+    all.retain(|rel, _| !["timings.json", "report/index.html", "report/report.json"].contains(&rel.as_str()));
+    all
+}
+
+/// Every file under `dir` (relative path → bytes).
+pub fn every_file(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -235,9 +242,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 stack.push(p);
             } else {
                 let rel = p.strip_prefix(dir).expect("prefix").to_string_lossy().into_owned();
-                if rel != "timings.json" {
-                    out.insert(rel, std::fs::read(&p).expect("read"));
-                }
+                out.insert(rel, std::fs::read(&p).expect("read"));
             }
         }
     }
@@ -249,10 +254,11 @@ pub fn manifest(out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest")).expect("json")
 }
 
-/// Every string value of every Parquet file under `dir`, decoded, plus every other file's bytes.
+/// Every string value of every Parquet file under `dir`, decoded, plus every other file's bytes
+/// (the report and the dataset cards included).
 pub fn everything_written(dir: &std::path::Path) -> String {
     let mut all = String::new();
-    for (name, bytes) in tree(dir) {
+    for (name, bytes) in every_file(dir) {
         if name.ends_with(".parquet") {
             let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(dir.join(&name)).expect("open"))
                 .expect("pq")

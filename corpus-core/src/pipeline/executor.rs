@@ -179,6 +179,11 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     let timings = serde_json::to_vec_pretty(&serde_json::json!({ "steps": times }))
         .map_err(|e| Error::Internal(format!("serializing timings: {e}")))?;
     write_work(&out.join(TIMINGS_FILE), &timings)?;
+    // The report reads the finished dataset; the dataset stands without it (`corpus report`
+    // writes it again), so a failure is logged, not the run's.
+    if let Err(e) = crate::report::write(out) {
+        tracing::error!("report/ was not written: {e}; `corpus report {}` writes it", out.display());
+    }
     Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples, steps: times })
 }
 

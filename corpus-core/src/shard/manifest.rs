@@ -342,7 +342,7 @@ pub fn is_output_name(rel: &str) -> bool {
             r"|ledger/ledger-[0-9]{5}-of-[0-9]{5}\.parquet",
             r"|attribution/(?:ATTRIBUTION\.md|attribution\.parquet)",
             r"|lsh-index(?:\.tmp)?/(?:meta\.bin|mins\.bin|labels\.bin|index\.json|band-[0-9]{3}\.bin)",
-            r"|\.cache/input-digests\.json|timings\.json",
+            r"|\.cache/input-digests\.json|timings\.json|report/(?:index\.html|report\.json)",
             r")(?:\.tmp)?$"
         ))
         .ok()
