@@ -16,7 +16,7 @@ bin=$PWD/target/release/corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/contributions/moj-laws/data"
-ln -s "$laws" "$work/contributions/moj-laws/data/laws.jsonl.zst"
+ln "$laws" "$work/contributions/moj-laws/data/laws.jsonl.zst" 2>/dev/null || cp "$laws" "$work/contributions/moj-laws/data/laws.jsonl.zst"
 cat > "$work/contributions/moj-laws/contribution.toml" <<'TOML'
 id = "moj-laws"
 title = "全國法規資料庫 2024"
@@ -43,6 +43,12 @@ for i in range(runs):
     subprocess.run([bin, "report", out, "-q"], check=True)
     report_s.append(time.perf_counter() - t)
 run, report = statistics.median(run_s), statistics.median(report_s)
+import json
+with open(os.path.join(out, "report", "report.json"), encoding="utf-8") as f:
+    r = json.load(f)
+if r["kept"] == 0:
+    sys.exit("the run kept no document: nothing was measured")
+print(f"{r['inputs']} documents in, {r['kept']} kept, {r['characters']} characters")
 print(f"corpus run (with its report): {run:.2f} s; corpus report alone: {report:.2f} s; "
       f"report share of the run: {100 * report / max(run - report, 1e-9):.1f} % (median of {runs})")
 PY

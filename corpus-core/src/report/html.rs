@@ -261,11 +261,11 @@ pub(super) fn render(r: &Report) -> String {
     s.push_str("<div class=\"cards\">");
     for (zh, en, v) in [
         ("輸入文件", "documents in", n(r.inputs)),
-        ("保留", "kept", n(r.kept)),
-        ("捨棄", "dropped", n(r.dropped)),
-        ("保留字元", "characters kept", n(r.characters)),
-        ("詞元", "tokens", if r.tokenizer.is_some() { n(r.tokens) } else { "–".to_string() }),
-        ("遮蔽個人資料", "PII redacted", n(redactions)),
+        ("保留文件", "kept", n(r.kept)),
+        ("捨棄文件", "dropped", n(r.dropped)),
+        ("保留文件字元數", "characters kept", n(r.characters)),
+        ("詞元數", "tokens", if r.tokenizer.is_some() { n(r.tokens) } else { "–".to_string() }),
+        ("個資遮蔽處數", "PII redacted", n(redactions)),
     ] {
         let _ = write!(
             s,
@@ -279,7 +279,7 @@ pub(super) fn render(r: &Report) -> String {
         &mut s,
         "各階段文件數",
         "Documents through every stage",
-        "每一列是進入該階段的文件數；橘色為該階段捨棄的部分。 Each bar is the documents that reached the stage; orange is what it dropped.",
+        "每條長條代表進入該階段的文件數；橘色為該階段捨棄的部分。 Each bar is the documents that reached the stage; orange is what it dropped.",
     );
     let funnel: Vec<Bar> = r
         .funnel
@@ -299,11 +299,11 @@ pub(super) fn render(r: &Report) -> String {
             }
         })
         .collect();
-    s.push_str(&bars("funnel", &funnel, &[("繼續 went on", 0), ("捨棄 dropped", 2)]));
+    s.push_str(&bars("funnel", &funnel, &[("通過 went on", 0), ("捨棄 dropped", 2)]));
     s.push_str("</section>");
 
     // Tiers and licences.
-    section(&mut s, "分級與授權", "Tiers and licences", "");
+    section(&mut s, "分級與授權條款", "Tiers and licences", "");
     let tiers: Vec<Bar> = r
         .releases
         .iter()
@@ -321,8 +321,8 @@ pub(super) fn render(r: &Report) -> String {
     s.push_str(&bars("tiers", &tiers, &[("公開 public", 0), ("相同方式分享 share-alike", 1), ("受限 restricted", 2)]));
     let _ = write!(
         s,
-        "<p class=\"note\">每列數字依序為文件、字元{}數。 Numbers: documents, characters{}.</p>",
-        if r.tokenizer.is_some() { "、詞元" } else { "" },
+        "<p class=\"note\">數字依序為文件數、字元數{}。 Numbers: documents, characters{}.</p>",
+        if r.tokenizer.is_some() { "、詞元數" } else { "" },
         if r.tokenizer.is_some() { ", tokens" } else { "" }
     );
     let mut licences: BTreeMap<(&str, &str), u64> = BTreeMap::new();
@@ -336,14 +336,14 @@ pub(super) fn render(r: &Report) -> String {
         .map(|((l, tier), v)| Bar {
             label: (*l).to_string(),
             segments: vec![(*v, tier_colour(tier))],
-            note: format!("{} 文件 docs", n(*v)),
+            note: format!("{} 份文件 docs", n(*v)),
         })
         .collect();
     s.push_str(&bars("licences", &licence_bars, &[]));
     s.push_str("</section>");
 
     // Contributions.
-    section(&mut s, "各貢獻語料", "Contributions", "");
+    section(&mut s, "貢獻語料概況", "Contributions", "");
     let contribution_bars: Vec<Bar> = r
         .contributions
         .iter()
@@ -363,9 +363,9 @@ pub(super) fn render(r: &Report) -> String {
     s.push_str(&bars(
         "contributions",
         &contribution_bars,
-        &[("保留 kept", 0), ("捨棄 dropped", 6), ("重複 duplicates", 4)],
+        &[("保留（顏色依分級） kept, by tier", 0), ("捨棄 dropped", 6), ("重複文件 duplicates", 4)],
     ));
-    s.push_str("<div class=\"scroll\"><table><thead><tr><th>貢獻語料 Contribution</th><th>授權條款 Licence</th><th>分級 Tier</th><th class=\"r\">輸入 In</th><th class=\"r\">保留 Kept</th><th>捨棄原因 Dropped by reason</th><th class=\"r\">重複 Duplicates</th><th>個人資料 PII</th><th class=\"r\">字元 Characters</th><th class=\"r\">詞元 Tokens</th></tr></thead><tbody>");
+    s.push_str("<div class=\"scroll\"><table><thead><tr><th>貢獻語料 Contribution</th><th>授權條款 Licence</th><th>分級 Tier</th><th class=\"r\">輸入文件數 In</th><th class=\"r\">保留文件數 Kept</th><th>捨棄原因 Dropped by reason</th><th class=\"r\">重複文件數 Duplicates</th><th>個資遮蔽 PII</th><th class=\"r\">字元數 Characters</th><th class=\"r\">詞元數 Tokens</th></tr></thead><tbody>");
     for c in &r.contributions {
         let dropped: Vec<String> = c.dropped.iter().map(|(k, v)| format!("{} {}", esc(k), n(*v))).collect();
         let pii: Vec<String> = c.pii.iter().map(|(k, v)| format!("{} {}", esc(k), n(*v))).collect();
@@ -394,7 +394,7 @@ pub(super) fn render(r: &Report) -> String {
         "重複叢集",
         "Duplicate clusters",
         &format!(
-            "共 {} 個叢集；每個叢集保留一份文件。 {} clusters; one document of each is kept.",
+            "共 {} 個叢集；每個叢集僅保留一份文件。 {} clusters; one document of each is kept.",
             n(clusters),
             n(clusters)
         ),
@@ -403,7 +403,7 @@ pub(super) fn render(r: &Report) -> String {
         .cluster_sizes
         .iter()
         .map(|(size, count)| Bar {
-            label: format!("{size} 份 docs"),
+            label: format!("{size} 份文件 docs"),
             segments: vec![(*count, 4)],
             note: format!("{} 個叢集 clusters", n(*count)),
         })
@@ -423,19 +423,19 @@ pub(super) fn render(r: &Report) -> String {
     s.push_str("</section>");
 
     // Lengths.
-    section(&mut s, "文件長度", "Document length", "各分級發布目錄的文件長度分布。 Per release.");
-    s.push_str(&histogram("characters", &r.characters_histogram, "字元 characters"));
+    section(&mut s, "文件長度", "Document length", "依發布分級分列。 Per release.");
+    s.push_str(&histogram("characters", &r.characters_histogram, "字元數 characters"));
     if !r.tokens_histogram.is_empty() {
-        s.push_str(&histogram("tokens", &r.tokens_histogram, "詞元 tokens"));
+        s.push_str(&histogram("tokens", &r.tokens_histogram, "詞元數 tokens"));
     }
     s.push_str("</section>");
 
     // Script and language.
     section(
         &mut s,
-        "文字與語言",
+        "字體與語言",
         "Script and language",
-        "保留文件在正規化前的文字系統。 Kept documents, as found before conversion.",
+        "保留文件在正簡轉換前的原始字體。 Kept documents, as found before conversion.",
     );
     let script: Vec<Bar> =
         r.script.iter().map(|(k, v)| Bar { label: script_name(k), segments: vec![(*v, 5)], note: n(*v) }).collect();
@@ -450,7 +450,7 @@ pub(super) fn render(r: &Report) -> String {
         &mut s,
         "捨棄原因與範例",
         "Drop reasons, with examples",
-        "範例只列文件識別碼，不列內文。 Examples are doc ids, never text.",
+        "範例僅列文件識別碼或檔案位置，不含內文。 Examples are doc ids or file locations, never text.",
     );
     s.push_str("<table><thead><tr><th>原因 Reason</th><th class=\"r\">筆數 Records</th><th>範例 Examples</th></tr></thead><tbody>");
     for d in &r.drops {
@@ -470,7 +470,7 @@ pub(super) fn render(r: &Report) -> String {
 
     // Shards.
     section(&mut s, "分片", "Shards", "");
-    s.push_str("<div class=\"scroll\"><table><thead><tr><th>檔案 File</th><th>切分 Split</th><th class=\"r\">列 Rows</th><th class=\"r\">詞元 Tokens</th><th class=\"r\">位元組 Bytes</th><th>SHA-256</th></tr></thead><tbody>");
+    s.push_str("<div class=\"scroll\"><table><thead><tr><th>檔案 File</th><th>切分 Split</th><th class=\"r\">列數 Rows</th><th class=\"r\">詞元數 Tokens</th><th class=\"r\">位元組數 Bytes</th><th>SHA-256</th></tr></thead><tbody>");
     for sh in &r.shards {
         let _ = write!(
             s,
@@ -491,32 +491,48 @@ pub(super) fn render(r: &Report) -> String {
         &mut s,
         "各步驟耗時",
         "Time per step",
-        &format!("上次執行合計 {total:.1} 秒。 The last run took {total:.1} s."),
+        &format!("本次執行共耗時 {total:.1} 秒。 The run took {total:.1} s."),
     );
     let steps: Vec<Bar> = r
         .steps
         .iter()
         .map(|x| Bar {
-            label: x.step.clone(),
+            label: step_name(&x.step),
             segments: vec![((x.seconds * 1000.0) as u64, 7)],
-            note: format!("{:.2} s · {} tasks", x.seconds, x.tasks),
+            note: format!("{:.2} 秒 s · {} 項任務 tasks", x.seconds, x.tasks),
         })
         .collect();
     s.push_str(&bars("steps", &steps, &[]));
     s.push_str("</section>");
-    s.push_str("<footer>本報告只含統計數字、檔案名稱與文件識別碼，不含任何文件內文或個人資料。 This report holds counts, file names and doc ids only: no document text and no personal data.</footer>");
+    s.push_str("<footer>本報告僅含統計數字、檔案名稱及文件識別碼，不含任何文件內文或個人資料。 This report holds counts, file names and doc ids only: no document text and no personal data.</footer>");
     s.push_str("</main></body></html>\n");
     s
+}
+
+/// A step of the run, named in both languages.
+fn step_name(step: &str) -> String {
+    let zh = match step {
+        "ingest" => "匯入",
+        "dedup-buckets" => "重複比對",
+        "drops" => "彙整捨棄",
+        "tokenize" => "詞元切分",
+        "cut" => "規劃分片",
+        "shard" => "寫入分片",
+        "ledger" => "處理紀錄",
+        "finalize" => "收尾",
+        _ => return step.to_string(),
+    };
+    format!("{zh} {step}")
 }
 
 /// A stage, named in both languages.
 fn stage_name(stage: &str) -> String {
     let zh = match stage {
-        "ingest" => "讀取",
+        "ingest" => "匯入",
         "normalize" => "正規化",
         "quality" => "品質篩選",
         "pii" => "個人資料遮蔽",
-        "licence" => "授權分級",
+        "licence" => "授權條款分級",
         "dedup" => "去除重複",
         "tokenize" => "詞元切分",
         _ => return stage.to_string(),
@@ -527,9 +543,9 @@ fn stage_name(stage: &str) -> String {
 /// A script code, named.
 fn script_name(code: &str) -> String {
     match code {
-        "hant" => "正體 Traditional (hant)".to_string(),
-        "hans" => "簡體 Simplified (hans)".to_string(),
-        "mixed" => "混合 mixed".to_string(),
+        "hant" => "正體字 Traditional (hant)".to_string(),
+        "hans" => "簡體字 Simplified (hans)".to_string(),
+        "mixed" => "正簡混用 mixed".to_string(),
         other => other.to_string(),
     }
 }

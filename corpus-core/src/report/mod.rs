@@ -206,17 +206,75 @@ pub fn write(dataset: &Path) -> Result<Report> {
     Ok(report)
 }
 
-/// Reads `columns` of every batch of the Parquet file at `path` (those it has), calling `each`.
-fn scan(path: &Path, columns: &[&str], each: &mut dyn FnMut(&RecordBatch) -> Result<()>) -> Result<()> {
+/// Reads `columns` (those it has) of every batch of the Parquet file at `path`, or of its row
+/// group `group`, calling `each`.
+fn scan(
+    path: &Path,
+    group: Option<usize>,
+    columns: &[&str],
+    each: &mut dyn FnMut(&RecordBatch) -> Result<()>,
+) -> Result<()> {
     let file = crate::files::open_regular(path).at(path)?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).at(path)?;
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).at(path)?;
     let schema = builder.schema().clone();
     let roots: Vec<usize> = columns.iter().filter_map(|c| schema.index_of(c).ok()).collect();
     let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+    if let Some(g) = group {
+        builder = builder.with_row_groups(vec![g]);
+    }
     for batch in builder.with_projection(mask).with_batch_size(8192).build().at(path)? {
         each(&batch.map_err(|e| Error::Integrity { path: path.to_path_buf(), message: e.to_string() })?)?;
     }
     Ok(())
+}
+
+/// What one row group of a shard adds to the report.
+#[derive(Debug, Default)]
+struct ShardPartial {
+    characters: u64,
+    characters_histogram: Vec<u64>,
+    tokens_histogram: Vec<u64>,
+    /// Per contribution: characters, tokens, PII per type.
+    contributions: BTreeMap<String, (u64, u64, BTreeMap<String, u64>)>,
+}
+
+/// Reads row group `group` of the shard at `path`.
+fn scan_shard(path: &Path, group: usize, packed: bool) -> Result<ShardPartial> {
+    let mut p = ShardPartial {
+        characters_histogram: vec![0; LENGTH_BINS.len() + 1],
+        tokens_histogram: vec![0; LENGTH_BINS.len() + 1],
+        ..ShardPartial::default()
+    };
+    scan(path, Some(group), &["contribution_id", "text", "pii", "n_tokens"], &mut |b| {
+        let cs = strings(b, "contribution_id");
+        let texts = strings(b, "text");
+        let pii = strings(b, "pii");
+        let tokens = b.column_by_name("n_tokens").and_then(|c| c.as_primitive_opt::<arrow_array::types::UInt32Type>());
+        for i in 0..b.num_rows() {
+            let chars = texts.map_or(0, |t| t.value(i).chars().count() as u64);
+            p.characters += chars;
+            let n = tokens.map_or(0, |t| u64::from(t.value(i)));
+            if !packed {
+                p.characters_histogram[bin(chars)] += 1;
+                if tokens.is_some() {
+                    p.tokens_histogram[bin(n)] += 1;
+                }
+            }
+            let Some(c) = cs.map(|c| c.value(i)) else { continue };
+            if !p.contributions.contains_key(c) {
+                p.contributions.insert(c.to_string(), Default::default());
+            }
+            let Some(row) = p.contributions.get_mut(c) else { continue };
+            row.0 += chars;
+            row.1 += n;
+            if let Some(json) = pii.filter(|p| !p.is_null(i)) {
+                let counts: BTreeMap<String, u64> = serde_json::from_str(json.value(i)).unwrap_or_default();
+                counts.into_iter().for_each(|(k, v)| *row.2.entry(k).or_default() += v);
+            }
+        }
+        Ok(())
+    })?;
+    Ok(p)
 }
 
 /// A string column of `batch` (utf8), if it has one by that name.
@@ -250,40 +308,65 @@ pub fn build(dataset: &Path) -> Result<Report> {
     // The ledger: drops per reason and contribution, and the first doc ids of each reason.
     let mut examples: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for file in &m.ledger {
-        scan(&dataset.join(&file.path), &["doc_id", "contribution_id", "decision", "stage", "reason"], &mut |b| {
-            let (Some(ids), Some(cs), Some(decisions), Some(stages), Some(reasons)) = (
-                strings(b, "doc_id"),
-                strings(b, "contribution_id"),
-                strings(b, "decision"),
-                strings(b, "stage"),
-                strings(b, "reason"),
-            ) else {
-                return Err(Error::Integrity { path: dataset.join(&file.path), message: "not a ledger file".into() });
-            };
-            for i in 0..b.num_rows() {
-                if decisions.value(i) != "dropped" {
-                    continue;
+        scan(
+            &dataset.join(&file.path),
+            None,
+            &["doc_id", "contribution_id", "decision", "stage", "reason"],
+            &mut |b| {
+                let (Some(ids), Some(cs), Some(decisions), Some(stages), Some(reasons)) = (
+                    strings(b, "doc_id"),
+                    strings(b, "contribution_id"),
+                    strings(b, "decision"),
+                    strings(b, "stage"),
+                    strings(b, "reason"),
+                ) else {
+                    return Err(Error::Integrity {
+                        path: dataset.join(&file.path),
+                        message: "not a ledger file".into(),
+                    });
+                };
+                for i in 0..b.num_rows() {
+                    if decisions.value(i) != "dropped" {
+                        continue;
+                    }
+                    let reason =
+                        format!("{}/{}", stages.value(i), if reasons.is_null(i) { "" } else { reasons.value(i) });
+                    let c = contributions.entry(cs.value(i).to_string()).or_default();
+                    *c.dropped.entry(reason.clone()).or_default() += 1;
+                    if stages.value(i) == "dedup" {
+                        c.duplicates += 1;
+                    }
+                    let e = examples.entry(reason).or_default();
+                    if e.len() < EXAMPLES {
+                        e.push(ids.value(i).to_string());
+                    }
                 }
-                let reason = format!("{}/{}", stages.value(i), if reasons.is_null(i) { "" } else { reasons.value(i) });
-                let c = contributions.entry(cs.value(i).to_string()).or_default();
-                *c.dropped.entry(reason.clone()).or_default() += 1;
-                if stages.value(i) == "dedup" {
-                    c.duplicates += 1;
-                }
-                let e = examples.entry(reason).or_default();
-                if e.len() < EXAMPLES {
-                    e.push(ids.value(i).to_string());
-                }
-            }
-            Ok(())
-        })?;
+                Ok(())
+            },
+        )?;
     }
-    // The shards: characters, tokens and PII per contribution; histograms per release.
+    // The shards: characters, tokens and PII per contribution; histograms per release. Every
+    // (shard, row group) is read on its own, in parallel, and the partial sums are added in
+    // shard order (sums: the same whatever the thread count).
     let mut releases: BTreeMap<String, ReleaseRow> = BTreeMap::new();
     let mut characters_histogram: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     let mut tokens_histogram: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     let packed = m.packing.is_some();
-    for s in &m.shards {
+    let mut units: Vec<(usize, usize)> = Vec::new();
+    for (k, s) in m.shards.iter().enumerate() {
+        let path = dataset.join(&s.file.path);
+        let file = crate::files::open_regular(&path).at(&path)?;
+        let groups = ParquetRecordBatchReaderBuilder::try_new(file).at(&path)?.metadata().num_row_groups();
+        units.extend((0..groups).map(|g| (k, g)));
+    }
+    let partials: Vec<(usize, ShardPartial)> = {
+        use rayon::prelude::*;
+        units
+            .par_iter()
+            .map(|&(k, g)| scan_shard(&dataset.join(&m.shards[k].file.path), g, packed).map(|p| (k, p)))
+            .collect::<Result<_>>()?
+    };
+    for (k, s) in m.shards.iter().enumerate() {
         let release = s.release();
         let r = releases.entry(release.clone()).or_insert_with(|| ReleaseRow {
             release: release.clone(),
@@ -302,38 +385,20 @@ pub fn build(dataset: &Path) -> Result<Report> {
         }
         let chars_hist = characters_histogram.entry(release.clone()).or_insert_with(|| vec![0; LENGTH_BINS.len() + 1]);
         let tokens_hist = tokens_histogram.entry(release.clone()).or_insert_with(|| vec![0; LENGTH_BINS.len() + 1]);
-        let mut release_chars = 0u64;
-        scan(&dataset.join(&s.file.path), &["contribution_id", "text", "pii", "n_tokens"], &mut |b| {
-            let cs = strings(b, "contribution_id");
-            let texts = strings(b, "text");
-            let pii = strings(b, "pii");
-            let tokens =
-                b.column_by_name("n_tokens").and_then(|c| c.as_primitive_opt::<arrow_array::types::UInt32Type>());
-            for i in 0..b.num_rows() {
-                let chars = texts.map_or(0, |t| t.value(i).chars().count() as u64);
-                release_chars += chars;
-                let n = tokens.map_or(0, |t| u64::from(t.value(i)));
-                if !packed {
-                    chars_hist[bin(chars)] += 1;
-                    if tokens.is_some() {
-                        tokens_hist[bin(n)] += 1;
-                    }
-                }
-                let Some(c) = cs.map(|c| c.value(i)) else { continue };
-                let row = contributions.entry(c.to_string()).or_default();
+        for (_, p) in partials.iter().filter(|(j, _)| *j == k) {
+            r.characters += p.characters;
+            chars_hist.iter_mut().zip(&p.characters_histogram).for_each(|(a, b)| *a += b);
+            tokens_hist.iter_mut().zip(&p.tokens_histogram).for_each(|(a, b)| *a += b);
+            for (c, (chars, tokens, pii)) in &p.contributions {
+                let row = contributions.entry(c.clone()).or_default();
                 row.characters += chars;
-                row.tokens += n;
+                row.tokens += tokens;
                 if row.shards.last() != Some(&s.file.path) {
                     row.shards.push(s.file.path.clone());
                 }
-                if let Some(p) = pii.filter(|p| !p.is_null(i)) {
-                    let counts: BTreeMap<String, u64> = serde_json::from_str(p.value(i)).unwrap_or_default();
-                    counts.into_iter().for_each(|(k, v)| *row.pii.entry(k).or_default() += v);
-                }
+                pii.iter().for_each(|(t, v)| *row.pii.entry(t.clone()).or_default() += v);
             }
-            Ok(())
-        })?;
-        r.characters += release_chars;
+        }
     }
     if m.tokenizer.is_none() || packed {
         tokens_histogram.clear();
@@ -345,7 +410,7 @@ pub fn build(dataset: &Path) -> Result<Report> {
     let mut cluster_sizes: BTreeMap<u64, u64> = BTreeMap::new();
     if let Some(d) = &m.dedup {
         let mut members: BTreeMap<u64, u64> = BTreeMap::new();
-        scan(&dataset.join(&d.clusters.path), &["cluster_id"], &mut |b| {
+        scan(&dataset.join(&d.clusters.path), None, &["cluster_id"], &mut |b| {
             if let Some(ids) =
                 b.column_by_name("cluster_id").and_then(|c| c.as_primitive_opt::<arrow_array::types::UInt64Type>())
             {
