@@ -15,20 +15,7 @@ bin=$PWD/target/release/corpus
 [[ -x $bin ]] || { echo "build first: cargo build --release -p corpus-cli" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/contributions/moj-laws/data"
-ln "$laws" "$work/contributions/moj-laws/data/laws.jsonl.zst" 2>/dev/null || cp "$laws" "$work/contributions/moj-laws/data/laws.jsonl.zst"
-cat > "$work/contributions/moj-laws/contribution.toml" <<'TOML'
-id = "moj-laws"
-title = "全國法規資料庫 2024"
-contributor = "法務部"
-licence = "OGDL-Taiwan-1.0"
-visibility = "public"
-attribution = "法務部 全國法規資料庫"
-language = "zh-Hant"
-files = ["data/*.jsonl.zst"]
-id_field = "id"
-TOML
-printf 'inputs = ["contributions/*"]\noutput = "out"\n' > "$work/pipeline.toml"
+bash benches/laws-contribution.sh "$work" "$laws"
 python3 - "$bin" "$work" "$runs" <<'PY'
 import os, statistics, subprocess, sys, time
 

@@ -13,20 +13,7 @@ cargo build --release -q -p corpus-cli
 bin=$PWD/target/release/corpus
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/contributions/moj-laws/data"
-ln "$laws" "$work/contributions/moj-laws/data/laws.jsonl.zst" 2>/dev/null || cp "$laws" "$work/contributions/moj-laws/data/laws.jsonl.zst"
-cat > "$work/contributions/moj-laws/contribution.toml" <<'TOML'
-id = "moj-laws"
-title = "全國法規資料庫 2024"
-contributor = "法務部"
-licence = "OGDL-Taiwan-1.0"
-visibility = "public"
-attribution = "法務部 全國法規資料庫"
-language = "zh-Hant"
-files = ["data/*.jsonl.zst"]
-id_field = "id"
-TOML
-printf 'inputs = ["contributions/*"]\noutput = "out"\n' > "$work/pipeline.toml"
+bash benches/laws-contribution.sh "$work" "$laws"
 if command -v zstd >/dev/null; then
   raw=$(zstd -dc "$laws" | wc -c)
 else

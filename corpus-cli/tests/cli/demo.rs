@@ -2,10 +2,6 @@
 
 use crate::util::*;
 
-fn demo_config() -> String {
-    format!("{}/../fixtures/demo/pipeline.toml", env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn demo_runs_end_to_end_and_inspect_verifies_it() {
     let dir = Dir::new();

@@ -8,10 +8,6 @@ fn json(o: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON value: {e}\n{}", stdout(o)))
 }
 
-fn demo_config() -> String {
-    format!("{}/../fixtures/demo/pipeline.toml", env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn run_and_inspect_print_one_json_object_with_the_manifest() {
     let dir = Dir::new();

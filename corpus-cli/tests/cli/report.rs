@@ -3,10 +3,6 @@
 
 use crate::util::*;
 
-fn demo_config() -> String {
-    format!("{}/../fixtures/demo/pipeline.toml", env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn every_run_writes_a_report_whose_numbers_are_the_datasets() {
     let dir = Dir::new();

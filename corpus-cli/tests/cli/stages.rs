@@ -88,6 +88,7 @@ fn steps_as_child_processes_give_the_bytes_of_corpus_run_at_every_world_size() {
         );
         run_steps(&plan, world);
         assert!(!out.join(".work").exists(), "finalize removes the work directory");
+        assert!(out.join("report/index.html").is_file(), "finalize writes the report");
         assert_same_tree(&whole, &out, &format!("corpus stage, world size {world}, against corpus run"));
     }
 }

@@ -282,3 +282,8 @@ pub fn everything_written(dir: &std::path::Path) -> String {
     }
     all
 }
+
+/// The bundled demo's pipeline.toml.
+pub fn demo_config() -> String {
+    format!("{}/../fixtures/demo/pipeline.toml", env!("CARGO_MANIFEST_DIR"))
+}

@@ -179,12 +179,16 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     let timings = serde_json::to_vec_pretty(&serde_json::json!({ "steps": times }))
         .map_err(|e| Error::Internal(format!("serializing timings: {e}")))?;
     write_work(&out.join(TIMINGS_FILE), &timings)?;
-    // The report reads the finished dataset; the dataset stands without it (`corpus report`
-    // writes it again), so a failure is logged, not the run's.
+    write_report(out);
+    Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples, steps: times })
+}
+
+/// Writes `report/` of the finished dataset in `out`. The dataset stands without it (`corpus
+/// report` writes it again), so a failure is logged, not the run's.
+fn write_report(out: &Path) {
     if let Err(e) = crate::report::write(out) {
         tracing::error!("report/ was not written: {e}; `corpus report {}` writes it", out.display());
     }
-    Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples, steps: times })
 }
 
 /// `corpus plan`: checks the inputs and writes `<out>/.work/plan.json` (a fresh run's, or the
@@ -282,6 +286,10 @@ pub fn run_stage(
     if step == Step::Finalize {
         let run = ctx.run_share(step, rank, world)?;
         let manifest = if rank == 0 { Some(DatasetManifest::read(&plan.output)?) } else { None };
+        // The report, as a local run writes it (without step times: each task ran elsewhere).
+        if rank == 0 && run.share > 0 {
+            write_report(&plan.output);
+        }
         return Ok(StageSummary { step, run, manifest });
     }
     let run = ctx.run_share(step, rank, world)?;

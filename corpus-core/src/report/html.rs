@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{LENGTH_BINS, Report};
+use crate::shard::card::n;
 
 /// Bar colours: public, share-alike, restricted, then others (colour-blind-safe).
 const COLOURS: [&str; 8] = ["#2b6cb0", "#2f855a", "#c05621", "#6b46c1", "#b7791f", "#2c7a7b", "#9b2c2c", "#4a5568"];
@@ -22,19 +23,6 @@ fn esc(s: &str) -> String {
             '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
-    }
-    out
-}
-
-/// `12,345`.
-fn n(v: u64) -> String {
-    let s = v.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }
