@@ -148,6 +148,7 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     let out = &plan.output;
     std::fs::create_dir_all(out).at(out)?;
     let _lock = lock_output(plan, false)?;
+    reporter.plan(&Phase::RUN);
     let file = match prepare(plan, stages, &options, reporter)? {
         Prepared::Complete(manifest) => {
             return Ok(RunSummary {

@@ -76,6 +76,7 @@ pub(super) fn run(ctx: &Ctx<'_>, index: usize) -> Result<()> {
         if let Some(row) = chunk.quarantined.first().filter(|_| ctx.plan_file.strict) {
             return Err(strict_error(task, row));
         }
+        let read_records = (chunk.batch.num_rows() + chunk.quarantined.len()) as u64;
         let mut rows = chunk.quarantined;
         for row in &rows {
             tracing::warn!(
@@ -95,6 +96,7 @@ pub(super) fn run(ctx: &Ctx<'_>, index: usize) -> Result<()> {
             }
         })?;
         let kept = gated(ctx, kept)?;
+        ctx.reporter.documents(read_records, kept.num_rows() as u64);
         // The kept documents' signing ordinals start here (withdrawn ones follow them).
         let first_ordinal = signer.as_ref().map(SigWriter::docs);
         if let Some(ids) = &mut ids {
