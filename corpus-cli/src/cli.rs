@@ -53,6 +53,11 @@ pub enum Command {
     /// report/report.json (the same numbers). Every `corpus run` writes it too.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Query a dataset with SQL (DataFusion): shards, ledger, attribution, clusters and
+    /// contributions as tables, the stage kernels as functions. Runs the corpus-sql program
+    /// (`corpus sql --help` shows its own options).
+    #[command(disable_help_flag = true, after_help = SQL_EXAMPLES)]
+    Sql(SqlArgs),
     /// Check contribution directories before submitting them (exit 1 if one is invalid).
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
@@ -122,6 +127,17 @@ const STATUS_EXAMPLES: &str = "Examples:
 const REPORT_EXAMPLES: &str = "Examples:
   corpus report out/demo
       then open out/demo/report/index.html in a browser (it needs no network)";
+
+const SQL_EXAMPLES: &str = "Examples:
+  corpus sql out/demo \"SELECT tier, count(*) AS docs, sum(n_tokens) AS tokens FROM shards GROUP BY tier\"
+      one query, printed as an aligned table
+  corpus sql out/demo
+      an interactive prompt with history
+  corpus sql --help
+      corpus-sql's own help: its tables, functions, --format csv|json|jsonl|parquet
+
+corpus-sql is built beside corpus by `cargo build --release --workspace` (or installed with
+`cargo install --path corpus-sql`); DataFusion is kept out of the corpus build itself.";
 
 const INSPECT_EXAMPLES: &str = "Examples:
   corpus inspect out/demo
@@ -498,6 +514,13 @@ pub struct TokenizerCompareArgs {
 pub struct ReportArgs {
     /// The dataset directory (where manifest.json is).
     pub dataset: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The dataset, the query and corpus-sql's options, passed to it as they are.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0.., value_name = "ARGS")]
+    pub args: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]

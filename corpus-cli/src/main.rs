@@ -133,6 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Status(args) => commands::stage::status(args, &cli.global),
         Command::Inspect(args) => commands::inspect::inspect(args, &cli.global),
         Command::Report(args) => commands::report::report(args, &cli.global),
+        Command::Sql(args) => commands::sql::sql(args),
         Command::Validate(args) => commands::validate::validate(args, &cli.global),
         Command::Redact(args) => commands::redact::redact(args, &cli.global),
         Command::Dedup(args) => commands::dedup::dedup(args, &cli.global),

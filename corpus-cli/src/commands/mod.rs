@@ -5,6 +5,7 @@ pub mod inspect;
 pub mod redact;
 pub mod report;
 pub mod run;
+pub mod sql;
 pub mod stage;
 pub mod tokenize;
 pub mod validate;

@@ -385,7 +385,7 @@ impl QualityStage {
     }
 
     /// The stage whose thresholds apply to documents of `contribution`.
-    fn for_contribution(&self, contribution: &str) -> &QualityStage {
+    pub fn for_contribution(&self, contribution: &str) -> &QualityStage {
         self.overrides.iter().find(|(ids, _)| ids.is_match(contribution)).map_or(self, |(_, stage)| stage)
     }
 
