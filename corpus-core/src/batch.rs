@@ -86,6 +86,12 @@ impl Tier {
         }
     }
 
+    /// Where a tier named `tier` comes in the order readers meet releases (cards, report): public,
+    /// share-alike, restricted, then any other name.
+    pub fn rank(tier: &str) -> usize {
+        Tier::ALL.iter().position(|t| t.as_str() == tier).unwrap_or(Tier::ALL.len())
+    }
+
     /// Parses a `tier` column value.
     pub fn parse(s: &str) -> Option<Self> {
         Tier::ALL.into_iter().find(|t| t.as_str() == s)
@@ -449,6 +455,13 @@ impl DocBatchBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tiers_rank_public_then_share_alike_then_restricted() {
+        let mut names = ["restricted", "other", "public-share-alike", "public"];
+        names.sort_by_key(|t| Tier::rank(t));
+        assert_eq!(names, ["public", "public-share-alike", "restricted", "other"]);
+    }
 
     fn doc<'a>(id: &'a str, text: &'a str) -> DocumentRef<'a> {
         DocumentRef { line: Some(1), ..DocumentRef::new(id, text) }

@@ -167,15 +167,9 @@ async fn register_shards(
 /// `clusters`: `clusters.parquet` with the contribution of each member.
 async fn register_clusters(ctx: &SessionContext, dir: &Path, manifest: &DatasetManifest) -> Result<()> {
     let Some(dedup) = &manifest.dedup else {
-        let schema = Schema::new(vec![
-            Field::new("doc_id", DataType::Utf8, false),
-            Field::new("cluster_id", DataType::UInt64, false),
-            Field::new("kept", DataType::Boolean, false),
-            Field::new("previous_release", DataType::Boolean, false),
-            Field::new("reason", DataType::Utf8, true),
-            Field::new("duplicate_of", DataType::Utf8, true),
-            Field::new("contribution_id", DataType::Utf8, false),
-        ]);
+        let mut fields = corpus_core::dedup::cluster::clusters_schema().fields().to_vec();
+        fields.push(Arc::new(Field::new("contribution_id", DataType::Utf8, false)));
+        let schema = Schema::new(fields);
         ctx.register_table("clusters", Arc::new(MemTable::try_new(Arc::new(schema), vec![vec![]])?))?;
         return Ok(());
     };

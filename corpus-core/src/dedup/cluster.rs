@@ -206,7 +206,8 @@ pub struct DedupTotals {
     pub exact: BandStats,
 }
 
-fn clusters_schema() -> Arc<Schema> {
+/// The columns of `clusters.parquet`.
+pub fn clusters_schema() -> Arc<Schema> {
     Arc::new(Schema::new(vec![
         Field::new("doc_id", DataType::Utf8, false),
         Field::new("cluster_id", DataType::UInt64, false),

@@ -470,9 +470,10 @@ pub fn build(dataset: &Path) -> Result<Report> {
             seconds: s["seconds"].as_f64().unwrap_or(0.0),
         })
         .collect();
-    let rank = |t: &str| ["public", "public-share-alike", "restricted"].iter().position(|x| *x == t).unwrap_or(3);
     let mut releases: Vec<ReleaseRow> = releases.into_values().collect();
-    releases.sort_by(|a, b| (rank(&a.tier), &a.release).cmp(&(rank(&b.tier), &b.release)));
+    releases.sort_by(|a, b| {
+        (crate::batch::Tier::rank(&a.tier), &a.release).cmp(&(crate::batch::Tier::rank(&b.tier), &b.release))
+    });
     Ok(Report {
         tool: format!("{} {}", m.tool.name, m.tool.version),
         run_date: m.run_date.clone(),

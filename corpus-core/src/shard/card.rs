@@ -140,9 +140,9 @@ fn releases<'a>(out: &Path, manifest: &'a DatasetManifest) -> Result<Vec<Release
         }
     }
     // Public first, then share-alike, then restricted: the order a reader meets them in.
-    let rank = |t: &str| ["public", "public-share-alike", "restricted"].iter().position(|x| *x == t).unwrap_or(3);
     let mut releases: Vec<Release<'a>> = by_dir.into_values().collect();
-    releases.sort_by(|a, b| (rank(a.tier), &a.dir).cmp(&(rank(b.tier), &b.dir)));
+    releases
+        .sort_by(|a, b| (crate::batch::Tier::rank(a.tier), &a.dir).cmp(&(crate::batch::Tier::rank(b.tier), &b.dir)));
     Ok(releases)
 }
 
