@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use corpus_core::pipeline::{Phase, Reporter};
+use corpus_core::shard::card::n;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::cli::GlobalArgs;
@@ -115,7 +116,7 @@ impl State {
             parts.push(format!("{}/{} tasks", self.done, self.total));
         }
         if self.read > 0 {
-            parts.push(format!("{} docs read, {} kept", thousands(self.read), thousands(self.kept)));
+            parts.push(format!("{} docs read, {} kept", n(self.read), n(self.kept)));
         }
         parts.push(format!("{} elapsed", clock(now.saturating_duration_since(self.started))));
         // An estimate once the stage has run a second and done something.
@@ -130,18 +131,6 @@ impl State {
 
 fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `0:41`, `12:03`, `1:02:03`.
@@ -325,6 +314,6 @@ mod tests {
             "3/12 tasks · 12,345 docs read, 12,001 kept · 1:06 elapsed · stage ETA 0:18"
         );
         assert_eq!(clock(Duration::from_secs(3723)), "1:02:03");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(n(1_234_567), "1,234,567");
     }
 }

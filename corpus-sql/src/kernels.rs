@@ -204,12 +204,10 @@ impl ScalarUDFImpl for Kernel {
                     .map(|v| v.map(|v| corpus_core::pii::redact(v, &k.detectors.detect(v), &k.placeholder)))
                     .collect::<StringArray>(),
             ),
-            Kind::Script => Arc::new(
-                text.iter().map(|v| v.map(|v| k.normalize.document(v).script.as_str())).collect::<StringArray>(),
-            ),
-            Kind::Lang => {
-                Arc::new(text.iter().map(|v| v.map(|v| k.normalize.document(v).lang)).collect::<StringArray>())
+            Kind::Script => {
+                Arc::new(text.iter().map(|v| v.map(|v| k.normalize.classify(v).1.as_str())).collect::<StringArray>())
             }
+            Kind::Lang => Arc::new(text.iter().map(|v| v.map(|v| k.normalize.classify(v).0)).collect::<StringArray>()),
             Kind::Quality => {
                 let contributions = arrays.get(1).map(|a| a.as_string::<i32>());
                 Arc::new(

@@ -173,25 +173,21 @@ async fn run(args: Args) -> std::result::Result<(), Failure> {
         )));
     }
     let session = open(&args).await.map_err(Failure::Setup)?;
-    match &args.query {
-        Some(query) => {
-            let mut out = writer(&args).map_err(Failure::Setup)?;
-            let ok = execute(&session, query, &args, &mut *out).await;
-            out.flush().map_err(|e| Failure::Setup(e.into()))?;
-            if ok { Ok(()) } else { Err(Failure::Query) }
-        }
+    let query = match &args.query {
+        Some(query) => query.clone(),
         None if args.prompt || std::io::stdin().is_terminal() => {
-            repl::interactive(&session, &args).await.map_err(Failure::Setup)
+            return repl::interactive(&session, &args).await.map_err(Failure::Setup);
         }
         None => {
             let mut query = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut query).map_err(|e| Failure::Setup(e.into()))?;
-            let mut out = writer(&args).map_err(Failure::Setup)?;
-            let ok = execute(&session, &query, &args, &mut *out).await;
-            out.flush().map_err(|e| Failure::Setup(e.into()))?;
-            if ok { Ok(()) } else { Err(Failure::Query) }
+            query
         }
-    }
+    };
+    let mut out = writer(&args).map_err(Failure::Setup)?;
+    let ok = execute(&session, &query, &args, &mut *out).await;
+    out.flush().map_err(|e| Failure::Setup(e.into()))?;
+    if ok { Ok(()) } else { Err(Failure::Query) }
 }
 
 fn writer(args: &Args) -> Result<Box<dyn std::io::Write>> {

@@ -113,6 +113,15 @@ impl NormalizeStage {
         Self { cfg: cfg.clone(), rules: cfg.rules(), tables: ScriptTables::get() }
     }
 
+    /// The language and script the stage would give `input`, without converting or judging it
+    /// (what `corpus sql`'s `lang()` and `script()` return).
+    pub fn classify(&self, input: &str) -> (&'static str, Script) {
+        let mut out = String::new();
+        text::normalize_into(input, &self.rules, &mut out);
+        let (counts, letters) = self.tables.census(&out);
+        (lang::detect(&out, &letters, &self.cfg.language), counts.script(&self.cfg.script))
+    }
+
     /// Normalizes one document.
     pub fn document(&self, input: &str) -> Normalized {
         let mut out = String::new();
@@ -183,6 +192,22 @@ impl Stage for NormalizeStage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classify_gives_the_language_and_script_of_document() {
+        let stage = NormalizeStage::new(&NormalizeConfig::default());
+        for text in [
+            "中华人民共和国宪法，经全国人民代表大会通过。",
+            "中華民國憲法",
+            "An English line.",
+            "ＡＢＣ　１２３",
+            "",
+            "這是繁體，这是简体。",
+        ] {
+            let d = stage.document(text);
+            assert_eq!(stage.classify(text), (d.lang, d.script), "{text}");
+        }
+    }
 
     #[test]
     fn simplified_is_converted_and_labelled() {

@@ -204,8 +204,8 @@ fn size_category(n: u64) -> &'static str {
     STEPS.iter().find(|(limit, _)| n < *limit).map_or("n>1T", |(_, c)| c)
 }
 
-/// `12,345`: a count with thousands separators (cards and the report).
-pub(crate) fn n(v: u64) -> String {
+/// `12,345`: a count with thousands separators (cards, the report, the progress display).
+pub fn n(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
