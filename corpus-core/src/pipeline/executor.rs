@@ -151,6 +151,11 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     reporter.plan(&Phase::RUN);
     let file = match prepare(plan, stages, &options, reporter)? {
         Prepared::Complete(manifest) => {
+            // A run killed while writing report/ left the dataset complete but the report
+            // half-written (a `.tmp` beside it): write it again, as the run would have.
+            if report_interrupted(out) {
+                write_report(out);
+            }
             return Ok(RunSummary {
                 output: out.clone(),
                 manifest: *manifest,
@@ -182,6 +187,15 @@ pub fn run(plan: &Plan, stages: &[Box<dyn Stage>], options: RunOptions, reporter
     write_work(&out.join(TIMINGS_FILE), &timings)?;
     write_report(out);
     Ok(RunSummary { output: out.clone(), manifest, resumed_tasks, already_complete: false, examples, steps: times })
+}
+
+/// Whether `report/` of a complete dataset is missing a file or holds a temporary one.
+fn report_interrupted(out: &Path) -> bool {
+    let missing = [crate::report::JSON_FILE, crate::report::HTML_FILE].iter().any(|f| !out.join(f).exists());
+    let tmp = std::fs::read_dir(out.join("report"))
+        .map(|d| d.filter_map(|e| e.ok()).any(|e| e.file_name().to_string_lossy().ends_with(".tmp")))
+        .unwrap_or(false);
+    missing || tmp
 }
 
 /// Writes `report/` of the finished dataset in `out`. The dataset stands without it (`corpus
