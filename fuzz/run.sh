@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-30}"
-for target in jsonl parquet lsh_index manifest; do
+for target in jsonl tabular parquet lsh_index manifest; do
   mkdir -p "fuzz/corpus/$target"
   if [ -d "fuzz/seeds/$target" ]; then cp -n fuzz/seeds/"$target"/* "fuzz/corpus/$target/" 2>/dev/null || true; fi
   echo "== fuzz $target (${SECONDS_EACH}s)"

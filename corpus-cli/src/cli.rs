@@ -58,9 +58,14 @@ pub enum Command {
     /// (`corpus sql --help` shows its own options).
     #[command(disable_help_flag = true, after_help = SQL_EXAMPLES)]
     Sql(SqlArgs),
-    /// Check contribution directories before submitting them (exit 1 if one is invalid).
+    /// Check contribution directories before submitting them (exit 1 if one is invalid), in
+    /// Traditional Chinese or English: every problem in one pass, and what a run would drop.
     #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
+    /// Write a commented contribution.toml for a folder of data files, filled in with what can
+    /// be inferred (files, formats, text fields); the rest is marked TODO.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
     /// Remove exact and near duplicates (MinHash LSH) from JSONL or Parquet files: writes the
     /// kept documents as Parquet shards, `clusters.parquet`, the ledger and an LSH index.
     #[command(after_help = DEDUP_EXAMPLES)]
@@ -147,7 +152,16 @@ const INSPECT_EXAMPLES: &str = "Examples:
 const VALIDATE_EXAMPLES: &str = "Examples:
   corpus validate contributions/moj-laws
   corpus validate contributions/*
+  corpus validate contributions/moj-laws --lang en
+      messages in English (default: the locale's language; zh-TW for a Chinese locale)
+  corpus validate contributions/moj-laws --strict
+      exit 1 also when the pipeline would drop documents
   corpus validate contributions/moj-laws --format json";
+
+const INIT_EXAMPLES: &str = "Examples:
+  corpus init contributions/my-data
+      writes contributions/my-data/contribution.toml; then fill in the TODOs and run
+  corpus validate contributions/my-data";
 
 const DEDUP_EXAMPLES: &str = "Examples:
   corpus dedup --input crawl.jsonl.zst --output deduped
@@ -256,6 +270,29 @@ pub struct ValidateArgs {
     /// The same as `--format json`.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Language of the messages: zh-TW or en (default: from LC_ALL, LC_MESSAGES or LANG;
+    /// zh-TW for a Chinese locale, English otherwise).
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<corpus_core::i18n::Lang>,
+    /// Fail (exit 1) on warnings too: documents the pipeline would drop, Simplified text.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The contribution folder (its data files are looked at; nothing else is changed).
+    pub dir: PathBuf,
+    /// Language of the template's comments (default: as `validate`).
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<corpus_core::i18n::Lang>,
+    /// Replace an existing contribution.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_lang(s: &str) -> Result<corpus_core::i18n::Lang, String> {
+    corpus_core::i18n::Lang::parse(s).ok_or_else(|| format!("`{s}` is not a language of corpus: use zh-TW or en"))
 }
 
 /// What a run does with what is already in its output directory (`run`, `plan`, `dedup`,

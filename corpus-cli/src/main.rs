@@ -135,6 +135,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Report(args) => commands::report::report(args, &cli.global),
         Command::Sql(args) => commands::sql::sql(args),
         Command::Validate(args) => commands::validate::validate(args, &cli.global),
+        Command::Init(args) => commands::init::init(args, &cli.global),
         Command::Redact(args) => commands::redact::redact(args, &cli.global),
         Command::Dedup(args) => commands::dedup::dedup(args, &cli.global),
         Command::Tokenize(args) => commands::tokenize::tokenize(args, &cli.global),

@@ -49,6 +49,8 @@ pub enum DropReason {
     InvalidUtf8,
     /// A JSONL line is not valid JSON.
     MalformedJson,
+    /// A CSV/TSV row cannot be parsed (a quote left open).
+    MalformedCsv,
     /// A JSONL line is valid JSON but not an object.
     NotAnObject,
     /// The text field (or the id field) is absent.
@@ -106,7 +108,7 @@ pub enum DropReason {
 
 impl DropReason {
     /// Every reason, in declaration order (for docs and schema checks).
-    pub const ALL: [DropReason; 40] = [
+    pub const ALL: [DropReason; 41] = [
         DropReason::InvalidManifest,
         DropReason::DuplicateContribution,
         DropReason::PathEscapesContribution,
@@ -121,6 +123,7 @@ impl DropReason {
         DropReason::CorruptParquet,
         DropReason::InvalidUtf8,
         DropReason::MalformedJson,
+        DropReason::MalformedCsv,
         DropReason::NotAnObject,
         DropReason::MissingField,
         DropReason::WrongType,
@@ -166,6 +169,7 @@ impl DropReason {
             DropReason::CorruptParquet => "corrupt_parquet",
             DropReason::InvalidUtf8 => "invalid_utf8",
             DropReason::MalformedJson => "malformed_json",
+            DropReason::MalformedCsv => "malformed_csv",
             DropReason::NotAnObject => "not_an_object",
             DropReason::MissingField => "missing_field",
             DropReason::WrongType => "wrong_type",

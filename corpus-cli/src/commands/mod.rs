@@ -1,6 +1,7 @@
 //! One module per subcommand, each `fn(args, &GlobalArgs) -> anyhow::Result<ExitStatus>`.
 
 pub mod dedup;
+pub mod init;
 pub mod inspect;
 pub mod redact;
 pub mod report;

@@ -91,7 +91,7 @@ fn corrupt_parquet_and_unknown_file_types_are_ledger_rows() {
     let len = cut.len();
     cut[len / 2..len - 8].fill(0);
     dir.write("contributions/c/data/damaged.parquet", &cut);
-    dir.write("contributions/c/data/notes.csv", "a,b\n");
+    dir.write("contributions/c/data/notes.docx", "a,b\n");
     let rows = run_ok(&dir);
     let kept: Vec<_> = rows.iter().filter(|r| r.decision == "kept").map(|r| (r.doc_id.as_str(), r.row)).collect();
     assert!(kept.contains(&("c/1", Some(0))) && kept.contains(&("c/4", Some(3))), "{kept:?}");
@@ -107,7 +107,7 @@ fn corrupt_parquet_and_unknown_file_types_are_ledger_rows() {
     assert!(corrupt.iter().any(|r| r.file.as_deref() == Some("data/damaged.parquet")), "{rows:#?}");
     let unknown = dropped(&rows, "unknown_file_type");
     assert_eq!(unknown.len(), 1);
-    assert_eq!((unknown[0].file.as_deref(), unknown[0].field.as_deref()), (Some("data/notes.csv"), Some("files")));
+    assert_eq!((unknown[0].file.as_deref(), unknown[0].field.as_deref()), (Some("data/notes.docx"), Some("files")));
 }
 
 #[test]

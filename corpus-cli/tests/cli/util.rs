@@ -56,7 +56,11 @@ impl Dir {
 pub fn corpus() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_corpus"));
     // One key for pseudonymous ids for every test, never the user's own.
+    // Messages in English whatever the machine's locale; tests of zh-TW ask for it.
     cmd.env_remove("RUST_LOG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env("NO_COLOR", "1")
         .env("CORPUS_ID_KEY_FILE", concat!(env!("CARGO_TARGET_TMPDIR"), "/id-key"));
     cmd

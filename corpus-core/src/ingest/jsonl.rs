@@ -82,7 +82,12 @@ pub fn parse_record(line: &[u8], text_field: &str, id_field: Option<&str>) -> Re
     })?;
     let text = match fields.get(text_field) {
         None => {
-            return Err(Refusal::new(DropReason::MissingField, Some(text_field), format!("no `{text_field}` field")));
+            let has = super::has_fields(fields.keys().map(String::as_str));
+            return Err(Refusal::new(
+                DropReason::MissingField,
+                Some(text_field),
+                format!("no `{text_field}` field{has}"),
+            ));
         }
         Some(raw) => match serde_json::from_str::<String>(raw.get()) {
             Ok(s) => s,
@@ -104,7 +109,8 @@ pub fn parse_record(line: &[u8], text_field: &str, id_field: Option<&str>) -> Re
         None => None,
         Some(f) => Some(match fields.get(f) {
             None => {
-                return Err(Refusal::new(DropReason::MissingField, Some(f), format!("no `{f}` field")));
+                let has = super::has_fields(fields.keys().map(String::as_str));
+                return Err(Refusal::new(DropReason::MissingField, Some(f), format!("no `{f}` field{has}")));
             }
             Some(raw) => record_id(raw).ok_or_else(|| {
                 Refusal::new(

@@ -6,7 +6,9 @@
 //! records that could not become documents. Memory is bounded by `[ingest]` limits, never by
 //! file size; a record over `max_record_megabytes` is skipped without being buffered.
 
+pub mod csv;
 pub mod fingerprint;
+pub mod json;
 pub mod jsonl;
 pub mod manifest;
 pub mod parquet;
@@ -107,9 +109,31 @@ pub enum FileKind {
     Parquet,
     /// `.txt`: one document per file.
     Text,
+    /// `.csv`: a header row, then one record per row.
+    Csv,
+    /// `.tsv`: as `.csv`, tab-separated.
+    Tsv,
+    /// `.json`: an array of records, or one record.
+    Json,
 }
 
 impl FileKind {
+    /// The reader for a data file of a contribution: [`FileKind::from_name`]'s, and CSV, TSV
+    /// and JSON arrays (contributions come from spreadsheets and scripts; the single-file
+    /// commands read JSONL, Parquet and text only).
+    pub fn for_contribution(name: &str) -> Option<Self> {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".csv") {
+            Some(FileKind::Csv)
+        } else if lower.ends_with(".tsv") {
+            Some(FileKind::Tsv)
+        } else if lower.ends_with(".json") {
+            Some(FileKind::Json)
+        } else {
+            Self::from_name(name)
+        }
+    }
+
     /// The reader for a file name, or `None` for an unknown extension.
     pub fn from_name(name: &str) -> Option<Self> {
         let lower = name.to_ascii_lowercase();
@@ -224,10 +248,11 @@ pub fn open(dir: &Path) -> Opened {
     let sha = hex(&Sha256::digest(&src));
     let parsed = match String::from_utf8(src) {
         Ok(text) => manifest::parse(Path::new(MANIFEST_FILE), &text),
-        Err(_) => Err(vec![manifest::ManifestProblem {
-            location: Location::file(MANIFEST_FILE),
-            message: "contribution.toml is not valid UTF-8".to_string(),
-        }]),
+        Err(_) => Err(vec![manifest::ManifestProblem::new(
+            Location::file(MANIFEST_FILE),
+            "manifest_not_utf8",
+            crate::i18n::Msg::new("manifest-not-utf8"),
+        )]),
     };
     match parsed {
         Ok(manifest) => {
@@ -376,7 +401,13 @@ pub fn plan_tasks(opened: Opened, cfg: &IngestConfig) -> Vec<Task> {
                     tasks.push(task(work, end - start));
                 }
             }
-            FileKind::Jsonl | FileKind::JsonlGzip | FileKind::JsonlZstd | FileKind::Text => {
+            FileKind::Jsonl
+            | FileKind::JsonlGzip
+            | FileKind::JsonlZstd
+            | FileKind::Text
+            | FileKind::Csv
+            | FileKind::Tsv
+            | FileKind::Json => {
                 group_bytes += file.size;
                 group.push(file);
                 if group_bytes >= cfg.task_bytes() || group.len() >= 1024 {
@@ -470,6 +501,8 @@ pub fn read_task(task: &Task, cfg: &IngestConfig, sink: &mut dyn FnMut(Chunk) ->
                 let mut out = Emitter::new(contribution, &file.rel, cfg, sink);
                 match file.kind {
                     FileKind::Text => text::read(contribution, file, cfg, &mut out)?,
+                    FileKind::Csv | FileKind::Tsv => csv::read(contribution, file, cfg, &mut out)?,
+                    FileKind::Json => json::read(contribution, file, cfg, &mut out)?,
                     _ => jsonl::read(contribution, file, cfg, &mut out)?,
                 }
                 out.finish()?;
@@ -635,6 +668,24 @@ impl<'a> Emitter<'a> {
         }
         Ok(())
     }
+}
+
+/// `; it has `a`, `b`, …`: the fields or columns a record does have, for the message about a
+/// missing one (names only, never values; at most 12, each cut to 40 characters).
+pub(crate) fn has_fields<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let mut names: Vec<String> = names
+        .map(|n| {
+            let cut: String = n.chars().take(40).collect();
+            format!("`{cut}`")
+        })
+        .collect();
+    if names.is_empty() {
+        return "; it has no fields".to_string();
+    }
+    let more = names.len().saturating_sub(12);
+    names.truncate(12);
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!("; it has {}{more}", names.join(", "))
 }
 
 /// Lower-case hex of bytes.

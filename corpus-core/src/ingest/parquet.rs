@@ -233,7 +233,8 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
     let schema = builder.schema().clone();
     let find = |name: &str| schema.fields().iter().position(|f| f.name() == name);
     let Some(text_idx) = find(&m.text_field) else {
-        let detail = format!("no `{}` column", m.text_field);
+        let has = super::has_fields(schema.fields().iter().map(|f| f.name().as_str()));
+        let detail = format!("no `{}` column{has}", m.text_field);
         return refuse_rest(out, first_row, DropReason::MissingField, Some(&m.text_field), detail);
     };
     if !is_string(schema.field(text_idx).data_type()) {
@@ -246,7 +247,8 @@ fn read_from<T: parquet::file::reader::ChunkReader + 'static>(
         Some(f) => match find(f) {
             Some(i) => Some(i),
             None => {
-                return refuse_rest(out, first_row, DropReason::MissingField, Some(f), format!("no `{f}` column"));
+                let has = super::has_fields(schema.fields().iter().map(|f| f.name().as_str()));
+                return refuse_rest(out, first_row, DropReason::MissingField, Some(f), format!("no `{f}` column{has}"));
             }
         },
     };

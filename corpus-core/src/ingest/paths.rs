@@ -289,7 +289,7 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
         }
     }
     for (rel, (abs, line)) in found {
-        match FileKind::from_name(&rel) {
+        match FileKind::for_contribution(&rel) {
             Some(kind) => {
                 let size = std::fs::metadata(&abs).map(|m| m.len()).unwrap_or(0);
                 out.files.push(DataFile { rel, abs, size, kind });
@@ -298,7 +298,9 @@ pub fn resolve(dir: &Path, id: &str, patterns: &[FilePattern]) -> Resolved {
                 DropReason::UnknownFileType,
                 &rel,
                 line,
-                format!("`{rel}` has no known extension (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt)"),
+                format!(
+                    "`{rel}` has no known extension (.jsonl, .jsonl.gz, .jsonl.zst, .parquet, .txt, .csv, .tsv, .json)"
+                ),
             )),
         }
     }
@@ -348,7 +350,7 @@ mod tests {
     fn resolves_sorted_once_and_rejects_the_rest() -> std::io::Result<()> {
         let dir = tempfile::tempdir()?;
         std::fs::create_dir(dir.path().join("data"))?;
-        for f in ["data/b.jsonl", "data/a.jsonl", "data/c.csv", MANIFEST_FILE] {
+        for f in ["data/b.jsonl", "data/a.jsonl", "data/c.docx", MANIFEST_FILE] {
             std::fs::write(dir.path().join(f), "{}")?;
         }
         let r = resolve(dir.path(), "c", &[pat("data/*.jsonl"), pat("data/*"), pat("none/*"), pat("../up")]);
@@ -357,7 +359,7 @@ mod tests {
         let reasons: Vec<_> = r.rejected.iter().map(|r| (r.reason, r.file.clone().unwrap_or_default())).collect();
         assert!(reasons.contains(&(Some(DropReason::PathEscapesContribution), "../up".into())));
         assert!(reasons.contains(&(Some(DropReason::NoMatchingFiles), "none/*".into())));
-        assert!(reasons.contains(&(Some(DropReason::UnknownFileType), "data/c.csv".into())));
+        assert!(reasons.contains(&(Some(DropReason::UnknownFileType), "data/c.docx".into())));
         Ok(())
     }
 

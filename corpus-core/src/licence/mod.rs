@@ -6,6 +6,7 @@
 //! ([`LicenceStage`]) runs right after ingest: excluded documents become ledger rows naming the
 //! rule that excluded them, kept ones get their tier.
 
+pub mod aliases;
 pub mod attribution;
 pub mod registry;
 pub mod terms;
@@ -109,7 +110,24 @@ impl Licensing {
             withdrawn,
             run_date: self.run_date,
         };
-        decide(&m.licence, &ctx, &self.registry, &self.terms)
+        decide(&self.canonical(&m.licence), &ctx, &self.registry, &self.terms)
+    }
+
+    /// `expression` with every licence written as people write it (`CC BY 4.0`,
+    /// `創用CC 姓名標示 4.0 國際`) replaced by its registry id.
+    pub fn canonical(&self, expression: &str) -> String {
+        self.registry.aliases.canonical(expression)
+    }
+
+    /// The registry ids a contribution of `visibility` with no agreement end would be
+    /// admitted under, in id order: the list a contributor chooses from.
+    pub fn admissible(&self, visibility: Visibility) -> Vec<&str> {
+        let ctx = Context { visibility, expires: None, withdrawn: false, run_date: self.run_date };
+        self.registry
+            .iter()
+            .filter(|l| decide(&l.id, &ctx, &self.registry, &self.terms).tier.is_some())
+            .map(|l| l.id.as_str())
+            .collect()
     }
 }
 

@@ -164,6 +164,8 @@ impl Licence {
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     licences: BTreeMap<String, Licence>,
+    /// The spellings people write for each licence (`aliases.toml`), and every id itself.
+    pub aliases: super::aliases::Aliases,
 }
 
 /// The registry and terms compiled into the binary (`licenses/` at build time), so a steward's
@@ -172,11 +174,11 @@ pub(crate) const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "
 
 impl Registry {
     /// Parses the licence files among `files` (`(name, content)`; `terms.toml` and non-TOML
-    /// files are skipped). `origin` names the directory in errors.
+    /// files are skipped) and the alias table, `aliases.toml`, if there is one. `origin` names the directory in errors.
     pub fn parse(origin: &Path, files: &[(&str, &str)]) -> Result<Self> {
         let mut registry = Registry::default();
         for (name, src) in files {
-            if !name.ends_with(".toml") || *name == "terms.toml" {
+            if !name.ends_with(".toml") || *name == "terms.toml" || *name == super::aliases::ALIASES_FILE {
                 continue;
             }
             let path = origin.join(name);
@@ -192,6 +194,15 @@ impl Registry {
             }
             registry.licences.insert(licence.id.clone(), licence);
         }
+        let ids: Vec<&str> = registry.licences.keys().map(String::as_str).collect();
+        registry.aliases = match files.iter().find(|(n, _)| *n == super::aliases::ALIASES_FILE) {
+            Some((name, src)) => super::aliases::Aliases::parse(&origin.join(name), src, &ids)?,
+            None => {
+                let mut aliases = super::aliases::Aliases::default();
+                aliases.add_ids(&ids);
+                aliases
+            }
+        };
         Ok(registry)
     }
 

@@ -252,6 +252,9 @@ pub(super) fn plan_dated(config: LoadedConfig, output_override: Option<&Path>, r
                 Opened::Rejected(row)
             }
             Opened::Valid(mut c, mut resolved) => {
+                // `CC BY 4.0` and `創用CC 姓名標示 4.0 國際` are `CC-BY-4.0`: every document's
+                // `licence` column and the attribution carry the registry id.
+                c.manifest.licence = licensing.canonical(&c.manifest.licence);
                 if let Some(g) = &guard {
                     ingest::guard_resolved(&mut resolved, c.id(), g);
                     c.guard = Some(Arc::clone(g));
