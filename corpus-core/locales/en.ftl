@@ -166,10 +166,20 @@ would-drop-reason = { $count } of { $total } { $total ->
         [one] line
        *[other] lines
     } { $places })
-would-drop-file = { $count } of { $total } { $total ->
+would-drop-files = { $count } { $count ->
+        [one] file
+       *[other] files
+    } of one document each would be dropped: { $reason } ({ $files })
+script-simplified-files = { $count } { $count ->
+        [one] file is
+       *[other] files are
+    } mostly Simplified Chinese ({ $files })
+    .hint = the pipeline converts Simplified to Taiwan Traditional (OpenCC s2twp); check a sample of the result, or convert the text yourself before submitting
+label-drops = drops
+drops-line = { $count } of { $total } { $total ->
         [one] document
        *[other] documents
-    } would be dropped: { $reason }
+    } would be dropped by the normalize, language and quality checks (duplicates are found only in a run)
 script-simplified = { $percent } % of the characters that differ between the scripts are Simplified Chinese
     .hint = the pipeline converts Simplified to Taiwan Traditional (OpenCC s2twp); check a sample of the result, or convert the text yourself before submitting
 office-word = { $file } is a word-processor document, which corpus does not read

@@ -150,10 +150,17 @@ pii-in-file-name = 檔名含有個人資料（{ $kind }）；語料中會以代�
 file-unreadable = 有檔案無法讀取：{ $detail }
     .hint = 請確認檔案存在且可以開啟
 record-problem = { $reason }
-would-drop-reason = { $total } 份文件中有 { $count } 份預計會被剔除：{ $reason }（第 { $places } 行）
-would-drop-file = { $total } 份文件中有 { $count } 份預計會被剔除：{ $reason }
+would-drop-reason = { $total ->
+        [1] 這份文件預計會被剔除
+       *[other] { $total } 份文件中有 { $count } 份預計會被剔除
+    }：{ $reason }（第 { $places } 行）
 script-simplified = 在繁簡寫法不同的字中，簡體字占 { $percent }%
     .hint = 處理時會把簡體字自動轉換為臺灣正體字（OpenCC s2twp），包括兩岸用詞；請抽查轉換結果，或在提交前自行轉換
+would-drop-files = 有 { $count } 個檔案（每個檔案為一份文件）預計會被剔除：{ $reason }（{ $files }）
+script-simplified-files = 有 { $count } 個檔案大部分是簡體字（{ $files }）
+    .hint = 處理時會把簡體字自動轉換為臺灣正體字（OpenCC s2twp），包括兩岸用詞；請抽查轉換結果，或在提交前自行轉換
+label-drops = 預計剔除
+drops-line = { $total } 份文件中，預計有 { $count } 份會在正規化、語言與品質檢查中被剔除（重複的文件要實際處理時才會找出）
 office-word = { $file } 是 Word 等文書處理軟體的檔案，corpus 無法讀取
     .hint = 請另存為純文字：在 Word 中選「檔案 → 另存新檔」，存檔類型選「純文字 (*.txt)」，按「儲存」後，在跳出的「檔案轉換」視窗中選「其他編碼方式」→「Unicode (UTF-8)」（不要選預設的 Windows，那是 Big5）；每份文件存成一個 .txt 檔
 office-sheet = { $file } 是 Excel 等試算表軟體的檔案，corpus 無法讀取

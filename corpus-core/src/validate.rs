@@ -504,6 +504,8 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
     }
     // Predicted drops and the script, per file.
     let (mut simplified, mut traditional) = (0u64, 0u64);
+    let mut whole_files: BTreeMap<DropReason, Vec<String>> = BTreeMap::new();
+    let mut simplified_files: Vec<String> = Vec::new();
     for (file, tally) in &tallies {
         let s = summaries.entry(file.clone()).or_insert_with(|| new_summary(file));
         simplified += tally.simplified;
@@ -514,10 +516,14 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
         let documents = s.documents;
         for (reason, (n, places)) in &tally.drops {
             s.would_drop.insert(reason.code().to_string(), *n);
+            // A .txt file is one document, with no line to name: such files are one finding per
+            // reason (a folder of 300 pages would otherwise repeat one hint 30 times).
+            if places.iter().all(String::is_empty) {
+                whole_files.entry(*reason).or_default().push(file.clone());
+                continue;
+            }
             let more = if *n as usize > places.len() { "…" } else { "" };
-            // A .txt file is one document: no line to name.
-            let id = if places.iter().all(String::is_empty) { "would-drop-file" } else { "would-drop-reason" };
-            let msg = Msg::new(id)
+            let msg = Msg::new("would-drop-reason")
                 .arg("count", *n)
                 .arg("total", documents)
                 .arg("reason", crate::i18n::tr(cx.lang, &reason_id(*reason)))
@@ -532,6 +538,10 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
             }
         }
         if let Some(share) = s.simplified_share.filter(|s| *s > SIMPLIFIED_WARNING) {
+            if documents == 1 && tally.drops.is_empty() && is_whole_file(file) {
+                simplified_files.push(file.clone());
+                continue;
+            }
             let msg = Msg::new("script-simplified").arg("percent", format!("{:.0}", share * 100.0));
             cx.push(Severity::Warning, "script_simplified", Location::file(file.clone()), &msg);
         }
@@ -545,6 +555,33 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
         let key = |f: &Finding| (f.file.as_deref() != Some(MANIFEST_FILE) && f.file.is_some(), f.file.clone());
         key(a).cmp(&key(b))
     });
+    // Then the whole files (one document each), one finding per reason, naming the files.
+    let sep = crate::i18n::tr(cx.lang, "list-sep");
+    let named = |files: &[String]| {
+        let more = if files.len() > PLACES { "…" } else { "" };
+        format!("{}{more}", files[..files.len().min(PLACES)].join(&sep))
+    };
+    for (reason, files) in &whole_files {
+        let msg = Msg::new("would-drop-files")
+            .arg("count", files.len())
+            .arg("reason", crate::i18n::tr(cx.lang, &reason_id(*reason)))
+            .arg("files", named(files));
+        cx.push(Severity::Warning, reason.code(), Location::default(), &msg);
+        if let Some(f) = cx.report.findings.last_mut() {
+            f.hint = crate::i18n::render(cx.lang, &reason_id(*reason), Some("hint"), &[]);
+        }
+    }
+    if !simplified_files.is_empty() {
+        let msg = Msg::new("script-simplified-files")
+            .arg("count", simplified_files.len())
+            .arg("files", named(&simplified_files));
+        cx.push(Severity::Warning, "script_simplified", Location::default(), &msg);
+    }
+}
+
+/// Whether `file` is read as one document (a `.txt` file).
+fn is_whole_file(file: &str) -> bool {
+    crate::ingest::FileKind::for_contribution(file) == Some(crate::ingest::FileKind::Text)
 }
 
 fn new_summary(file: &str) -> FileSummary {

@@ -35,7 +35,7 @@ pub fn validate(args: ValidateArgs, global: &GlobalArgs) -> anyhow::Result<ExitS
 fn print_text(reports: &[Report], lang: Lang, strict: bool, verbose: bool) -> std::io::Result<()> {
     let label = |id: &str| tr(lang, id);
     // Labels padded to one width, counted in columns (a CJK character is two).
-    let width = ["label-licence", "label-file", "label-pii", "label-script"]
+    let width = ["label-licence", "label-file", "label-drops", "label-pii", "label-script"]
         .iter()
         .map(|l| columns(&label(l)))
         .max()
@@ -66,7 +66,7 @@ fn print_text(reports: &[Report], lang: Lang, strict: bool, verbose: bool) -> st
         // A line per file with findings; the others are counted (--verbose lists them).
         let (mut hidden, mut hidden_docs) = (0u64, 0u64);
         for f in &r.files {
-            if !verbose && !r.file_has_findings(&f.file) && f.bad == 0 {
+            if !verbose && !r.file_has_findings(&f.file) && f.bad == 0 && f.would_drop.is_empty() {
                 hidden += 1;
                 hidden_docs += f.documents;
                 continue;
@@ -88,6 +88,12 @@ fn print_text(reports: &[Report], lang: Lang, strict: bool, verbose: bool) -> st
         if hidden > 0 {
             let line = Msg::new("files-hidden").arg("count", hidden).arg("documents", hidden_docs).text(lang);
             outln!("  {}  {line}", pad("label-file"))?;
+        }
+        let (drops, documents) =
+            r.files.iter().fold((0u64, 0u64), |(d, n), f| (d + f.would_drop.values().sum::<u64>(), n + f.documents));
+        if drops > 0 {
+            let line = Msg::new("drops-line").arg("count", drops).arg("total", documents).text(lang);
+            outln!("  {}  {line}", pad("label-drops"))?;
         }
         if !r.pii.is_empty() {
             let by_type: Vec<String> =

@@ -230,9 +230,10 @@ fn what_the_pipeline_would_drop_is_previewed_and_strict_fails_on_it() {
     );
     let (o, en, zh) = both(dir.join("").as_path(), &["d"]);
     assert_exit(&o, 0);
-    assert!(en.contains("english.txt: 1 of 1 document would be dropped: not in Chinese"), "{en}");
-    assert!(en.contains("short.txt: 1 of 1 document would be dropped: too short"), "{en}");
-    assert!(en.contains("menu.txt: 1 of 1 document would be dropped"), "{en}");
+    assert!(en.contains("1 file of one document each would be dropped: not in Chinese (english.txt)"), "{en}");
+    assert!(en.contains("would be dropped: too short (short.txt)"), "{en}");
+    assert!(en.contains("menu.txt: 1 document, 1 would be dropped"), "{en}");
+    assert!(en.contains("3 of 4 documents would be dropped by the normalize, language and quality checks"), "{en}");
     assert!(!en.contains("good.txt"), "a file without findings has no line: {en}");
     assert!(zh.contains("short.txt：1 份文件，預計剔除 1 份"), "{zh}");
     let (o, strict) = validate_in(dir.join("").as_path(), &["--lang", "en", "--strict", "d"]);

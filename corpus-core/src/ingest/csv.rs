@@ -28,7 +28,7 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(std::io::BufReader::with_capacity(256 << 10, opened));
+        .from_reader(CrlfToLf::new(std::io::BufReader::with_capacity(256 << 10, opened)));
     let m = &c.manifest;
     let max = cfg.max_record_bytes();
     let mut record = csv::ByteRecord::new();
@@ -80,11 +80,14 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
         },
     };
     loop {
-        let line = reader.position().line().max(1);
-        match reader.read_byte_record(&mut record) {
+        let before = reader.position().line().max(1);
+        let read = reader.read_byte_record(&mut record);
+        let line = record.position().map_or(before, csv::Position::line).max(1);
+        match read {
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
+                let line = before;
                 let id = out.line_id(line);
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return out.refuse(id, DropReason::UnreadableFile, None, describe(&e), Some(line), None);
@@ -163,9 +166,113 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
     }
 }
 
+/// Reads `\r\n` as `\n`. The csv crate counts lines wrongly after a `\r\n` row end (the
+/// next record's position is taken before its `\n`), and Excel writes `\r\n`: with this,
+/// every row's line is the line it starts on. A `\r\n` inside a quoted field becomes `\n`
+/// too, as normalize would make it.
+struct CrlfToLf<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+}
+
+impl<R: std::io::Read> CrlfToLf<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, buf: vec![0; 64 << 10].into_boxed_slice(), pos: 0, len: 0, eof: false }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            // Two bytes at hand (or the end): a `\r` is only written once its next byte is known.
+            if self.len - self.pos < 2 && !self.eof {
+                self.buf.copy_within(self.pos..self.len, 0);
+                self.len -= self.pos;
+                self.pos = 0;
+                match self.inner.read(&mut self.buf[self.len..])? {
+                    0 => self.eof = true,
+                    n => self.len += n,
+                }
+                continue;
+            }
+            if self.pos == self.len {
+                return Ok(0);
+            }
+            let mut w = 0;
+            while w < out.len() && self.pos < self.len {
+                let b = self.buf[self.pos];
+                if b == b'\r' {
+                    if self.pos + 1 < self.len {
+                        if self.buf[self.pos + 1] == b'\n' {
+                            self.pos += 1; // drop the `\r` of `\r\n`
+                            continue;
+                        }
+                    } else if !self.eof {
+                        break; // its next byte is not read yet
+                    }
+                }
+                out[w] = b;
+                w += 1;
+                self.pos += 1;
+            }
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
+}
+
 fn meta_field<'a>(header: &[String], fields: &[&'a str], name: &str) -> Option<&'a str> {
     let i = header.iter().position(|h| h == name)?;
     fields.get(i).copied().filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::io::Read as _;
+
+    fn through(bytes: &[u8], chunk: usize) -> Vec<u8> {
+        struct Chunks<'a>(&'a [u8], usize);
+        impl std::io::Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut out = Vec::new();
+        CrlfToLf::new(Chunks(bytes, chunk)).read_to_end(&mut out).map(|_| out).unwrap_or_default()
+    }
+
+    proptest! {
+        /// Whatever the chunking, the output is the input with every `\r\n` made `\n`.
+        #[test]
+        fn crlf_becomes_lf_across_any_chunks(bytes in proptest::collection::vec(prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a')], 0..64), chunk in 1usize..8) {
+            let want: Vec<u8> = String::from_utf8_lossy(&bytes).replace("\r\n", "\n").into_bytes();
+            prop_assert_eq!(through(&bytes, chunk), want);
+        }
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_line_they_start_on() {
+        let src = b"id,text\r\n1,\"a\r\nb\"\r\n2,x\r\n";
+        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(CrlfToLf::new(&src[..]));
+        let mut record = csv::ByteRecord::new();
+        let mut lines = Vec::new();
+        while r.read_byte_record(&mut record).unwrap_or(false) {
+            lines.push(record.position().map_or(0, csv::Position::line));
+        }
+        assert_eq!(lines, [1, 2, 4]);
+    }
 }
 
 /// A csv error without the field's content.

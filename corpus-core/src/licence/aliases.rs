@@ -227,7 +227,8 @@ mod tests {
 
     #[test]
     fn a_table_naming_an_unknown_id_is_refused() {
-        let e = Aliases::parse(Path::new("aliases.toml"), "[aliases]\nFoo = [\"foo\"]\n", &["MIT"]).expect_err("refused");
+        let e =
+            Aliases::parse(Path::new("aliases.toml"), "[aliases]\nFoo = [\"foo\"]\n", &["MIT"]).expect_err("refused");
         assert!(e.to_string().contains("`Foo` is not a licence"), "{e}");
         let e = Aliases::parse(
             Path::new("aliases.toml"),
