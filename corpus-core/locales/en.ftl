@@ -162,9 +162,15 @@ record-problem = { $reason }
 would-drop-reason = { $count } of { $total } { $total ->
         [one] document
        *[other] documents
-    } would be dropped: { $reason } ({ $lines ->
-        [one] line
-       *[other] lines
+    } would be dropped: { $reason } ({ $unit ->
+        [row] { $lines ->
+            [one] row
+           *[other] rows
+        }
+       *[line] { $lines ->
+            [one] line
+           *[other] lines
+        }
     } { $places })
 would-drop-files = { $count } { $count ->
         [one] file

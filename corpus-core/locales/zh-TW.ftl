@@ -12,13 +12,13 @@ label-file = 檔案
 label-pii = 個人資料
 label-script = 繁簡字
 location-line = { $file } 第 { $line } 行
-location-row = { $file } 第 { $row } 列（由 0 起算）
-location-field = { $place }，欄位 `{ $field }`
-location-field-only = 欄位 `{ $field }`
-report-header = { $verdict } { $dir }（id `{ $id }`）
+location-row = { $file } 第 { $row } 列（列號從 0 開始算）
+location-field = { $place }的「{ $field }」欄位
+location-field-only = 「{ $field }」欄位
+report-header = { $verdict } { $dir }（ID：{ $id }）
 report-header-no-id = { $verdict } { $dir }
 hint-line = 提示：{ $text }
-detail-line = 詳細資訊：{ $text }
+detail-line = 技術細節（可轉給資訊人員）：{ $text }
 sev-error = 錯誤
 sev-warning = 警告
 sev-note = 備註
@@ -34,7 +34,7 @@ file-line = { $file }：{ $documents } 份文件{ $bad ->
         [none] {""}
        *[other] ，簡體字占 { $simplified }%
     }
-files-hidden = 另有 { $count } 個檔案沒有問題（共 { $documents } 份文件；加上 --verbose 可全部列出）
+files-hidden = 有 { $count } 個檔案沒有問題（共 { $documents } 份文件；執行時加上 --verbose 可逐一列出這些檔案）
 pii-line = { $list }（只列數量；處理時會自動遮蔽）
 script-line = 在繁簡寫法不同的字中，簡體字占 { $percent }%
 summary = { $total } 份貢獻資料中有 { $ok } 份通過
@@ -145,22 +145,28 @@ rule-public = 這個授權允許用於訓練、商業利用，以及公開由資
 
 ## 檔案與紀錄
 
-pii-in-file-name = 檔名含有個人資料（{ $kind }）；語料中會以代號取代
+pii-in-file-name = 檔名含有個人資料（{ $kind }）；收進語料時，檔名中的個人資料會以代號取代
     .hint = 請重新命名，檔名中不要有身分證字號、電話號碼或電子郵件地址
 file-unreadable = 有檔案無法讀取：{ $detail }
     .hint = 請確認檔案存在且可以開啟
 record-problem = { $reason }
 would-drop-reason = { $total ->
-        [1] 這份文件預計會被剔除
-       *[other] { $total } 份文件中有 { $count } 份預計會被剔除
-    }：{ $reason }（第 { $places } 行）
+        [1] 這份文件（第 { $places } { $unit ->
+            [row] 列，列號從 0 開始算
+           *[line] 行
+        }）預計會被剔除
+       *[other] { $total } 份文件中有 { $count } 份（第 { $places } { $unit ->
+            [row] 列，列號從 0 開始算
+           *[line] 行
+        }）預計會被剔除
+    }，原因：{ $reason }
 script-simplified = 在繁簡寫法不同的字中，簡體字占 { $percent }%
     .hint = 處理時會把簡體字自動轉換為臺灣正體字（OpenCC s2twp），包括兩岸用詞；請抽查轉換結果，或在提交前自行轉換
-would-drop-files = 有 { $count } 個檔案（每個檔案為一份文件）預計會被剔除：{ $reason }（{ $files }）
+would-drop-files = 有 { $count } 個檔案預計會整個被剔除，原因：{ $reason }（{ $files }）
 script-simplified-files = 有 { $count } 個檔案大部分是簡體字（{ $files }）
     .hint = 處理時會把簡體字自動轉換為臺灣正體字（OpenCC s2twp），包括兩岸用詞；請抽查轉換結果，或在提交前自行轉換
 label-drops = 預計剔除
-drops-line = { $total } 份文件中，預計有 { $count } 份會在正規化、語言與品質檢查中被剔除（重複的文件要實際處理時才會找出）
+drops-line = { $total } 份文件中，預計有 { $count } 份會在格式、語言與品質檢查中被剔除（重複的文件要等正式處理時才會找出）
 office-word = { $file } 是 Word 等文書處理軟體的檔案，corpus 無法讀取
     .hint = 請另存為純文字：在 Word 中選「檔案 → 另存新檔」，存檔類型選「純文字 (*.txt)」，按「儲存」後，在跳出的「檔案轉換」視窗中選「其他編碼方式」→「Unicode (UTF-8)」（不要選預設的 Windows，那是 Big5）；每份文件存成一個 .txt 檔
 office-sheet = { $file } 是 Excel 等試算表軟體的檔案，corpus 無法讀取
@@ -283,8 +289,8 @@ init-written = 已寫入 { $path }：請填寫空白的欄位和 TODO，再執�
 ## 個人資料的類型（只會顯示數量）
 
 pii-TW_NATIONAL_ID = 身分證字號
-pii-TW_ARC_NEW = 居留證號
-pii-TW_ARC_OLD = 居留證號（舊式）
+pii-TW_ARC_NEW = 居留證統一證號
+pii-TW_ARC_OLD = 居留證統一證號（舊式）
 pii-TW_NHI_CARD = 健保卡號
 pii-PASSPORT = 護照號碼
 pii-TW_UBN = 統一編號
@@ -298,7 +304,7 @@ pii-BANK_ACCOUNT = 銀行帳號
 pii-TW_ADDRESS = 地址
 pii-LICENSE_PLATE = 車牌號碼
 pii-DATE_OF_BIRTH = 出生日期
-pii-PERSON_NAME = 人名
+pii-PERSON_NAME = 姓名
 list-sep = 、
 finding-line = { $severity }[{ $code }]：{ $location }：{ $message }
 finding-line-bare = { $severity }[{ $code }]：{ $message }

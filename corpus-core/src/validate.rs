@@ -388,6 +388,8 @@ struct Tally {
     traditional: u64,
     /// Reason → (count, first places).
     drops: BTreeMap<DropReason, (u64, Vec<String>)>,
+    /// The places are Parquet rows, not lines.
+    rows: bool,
 }
 
 /// The files: paths, then every record, read and judged as a run would.
@@ -454,6 +456,7 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
                 let s = summaries.entry(file.to_string()).or_insert_with(|| new_summary(file));
                 s.documents += 1;
                 let tally = tallies.entry(file.to_string()).or_default();
+                tally.rows = line.is_none() && row.is_some();
                 let mut drop = |reason: DropReason| {
                     let (n, places) = tally.drops.entry(reason).or_default();
                     *n += 1;
@@ -528,7 +531,8 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
                 .arg("total", documents)
                 .arg("reason", crate::i18n::tr(cx.lang, &reason_id(*reason)))
                 .arg("places", format!("{}{more}", places.join(&crate::i18n::tr(cx.lang, "list-sep"))))
-                .arg("lines", places.len() + usize::from(!more.is_empty()));
+                .arg("lines", places.len() + usize::from(!more.is_empty()))
+                .arg("unit", if tally.rows { "row" } else { "line" });
             let hint = crate::i18n::render(cx.lang, &reason_id(*reason), Some("hint"), &[]);
             // A repeated id was an error before drops were previewed, and stays one.
             let severity = if *reason == DropReason::DuplicateId { Severity::Error } else { Severity::Warning };
@@ -588,11 +592,11 @@ fn new_summary(file: &str) -> FileSummary {
     FileSummary { file: file.to_string(), documents: 0, bad: 0, would_drop: BTreeMap::new(), simplified_share: None }
 }
 
-/// `12` (a line) or `#3` (a Parquet row).
+/// `12`: a line, or (without one) a 0-based Parquet row.
 fn place(line: Option<u64>, row: Option<u64>) -> String {
     match (line, row) {
         (Some(l), _) => l.to_string(),
-        (_, Some(r)) => format!("#{r}"),
+        (_, Some(r)) => r.to_string(),
         _ => String::new(),
     }
 }

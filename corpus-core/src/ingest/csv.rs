@@ -233,6 +233,18 @@ fn meta_field<'a>(header: &[String], fields: &[&'a str], name: &str) -> Option<&
     fields.get(i).copied().filter(|v| !v.is_empty())
 }
 
+/// A csv error without the field's content.
+fn describe(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => format!("cannot read: {}", crate::files::describe_error(io)),
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8".to_string(),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} columns where the header has {expected_len}")
+        }
+        _ => "not valid CSV".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,17 +284,5 @@ mod tests {
             lines.push(record.position().map_or(0, csv::Position::line));
         }
         assert_eq!(lines, [1, 2, 4]);
-    }
-}
-
-/// A csv error without the field's content.
-fn describe(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => format!("cannot read: {}", crate::files::describe_error(io)),
-        csv::ErrorKind::Utf8 { .. } => "not UTF-8".to_string(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("{len} columns where the header has {expected_len}")
-        }
-        _ => "not valid CSV".to_string(),
     }
 }
