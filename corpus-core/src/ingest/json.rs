@@ -3,9 +3,8 @@
 //! numbered by the line it starts on. The whole file is held while it is read, so it is
 //! bounded: larger files should be JSONL.
 
-use super::jsonl::parse_record;
+use super::jsonl::{emit, parse_record};
 use super::{Contribution, DataFile, Emitter, IngestConfig};
-use crate::batch::DocumentRef;
 use crate::error::Result;
 use crate::stage::DropReason;
 
@@ -81,29 +80,8 @@ pub(crate) fn read(c: &Contribution, file: &DataFile, cfg: &IngestConfig, out: &
             out.refuse(id, DropReason::RecordTooLarge, None, detail, Some(line), None)?;
             continue;
         }
-        match parse_record(raw.get().as_bytes(), &m.text_field, m.id_field.as_deref()) {
-            Ok(record) => {
-                let doc_id = match &record.id {
-                    Some(id) => out.record_id(id),
-                    None => out.line_id(line),
-                };
-                out.push(DocumentRef {
-                    doc_id: &doc_id,
-                    text: &record.text,
-                    source: record.source.as_deref(),
-                    url: record.url.as_deref(),
-                    meta: record.meta.as_deref(),
-                    line: Some(line),
-                    row: None,
-                    tier: out.declared_tier(record.tier.as_deref()),
-                    licence: None,
-                })?;
-            }
-            Err(refusal) => {
-                let id = out.line_id(line);
-                out.refuse(id, refusal.reason, refusal.field.as_deref(), refusal.detail, Some(line), None)?;
-            }
-        }
+        // Numbered by its line, then handled exactly as a JSONL line.
+        emit(line, parse_record(raw.get().as_bytes(), &m.text_field, m.id_field.as_deref()), out)?;
     }
     Ok(())
 }

@@ -391,7 +391,7 @@ const PARSE_BATCH_BYTES: usize = 8 << 20;
 const LINE_OVERHEAD_BYTES: usize = 64;
 
 /// Hands one parsed line to the emitter: a document, or a ledger row saying why not.
-fn emit(number: u64, record: Result<Record, Refusal>, out: &mut Emitter<'_>) -> Result<()> {
+pub(crate) fn emit(number: u64, record: Result<Record, Refusal>, out: &mut Emitter<'_>) -> Result<()> {
     match record {
         Ok(record) => {
             let doc_id = match &record.id {
