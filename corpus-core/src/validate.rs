@@ -6,7 +6,7 @@
 //! English, [`crate::i18n`]), with a hint, and a preview of what the pipeline would drop.
 //! Nothing is written, and no text of a document is ever shown: counts and line numbers only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use arrow_array::Array as _;
@@ -413,10 +413,12 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
     let quality = crate::quality::QualityStage::new(&crate::quality::QualityConfig::default()).ok();
     let detectors = crate::pii::Detectors::new(true);
     // Ids seen so far (with id_field): a repeated id is dropped by the pipeline.
-    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut ids: HashSet<String> = HashSet::new();
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut summaries: BTreeMap<String, FileSummary> = BTreeMap::new();
     let mut record_findings: Vec<(String, DropReason, Location, Option<String>)> = Vec::new();
+    // (file, reason) pairs already named: one finding per file and reason.
+    let mut first_of_kind: HashSet<(String, DropReason)> = HashSet::new();
     for task in &tasks {
         let mut sink = |chunk: ingest::Chunk| -> crate::error::Result<()> {
             for row in &chunk.quarantined {
@@ -436,7 +438,7 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
                 let s = summaries.entry(file.clone()).or_insert_with(|| new_summary(&file));
                 s.bad += 1;
                 // One finding per file and reason: the first bad record names the place.
-                if !record_findings.iter().any(|(f, r, ..)| *f == file && *r == reason) {
+                if first_of_kind.insert((file.clone(), reason)) {
                     let location = Location {
                         file: Some(file.clone().into()),
                         line: row.line,
@@ -466,17 +468,16 @@ fn files(cx: &mut Ctx<'_>, cfg: &IngestConfig, contribution: Contribution) {
                 };
                 if m.id_field.is_some() {
                     let id = batch.doc_ids().value(i);
-                    if ids.contains_key(id) {
+                    if !ids.insert(id.to_string()) {
                         drop(DropReason::DuplicateId);
                         continue;
                     }
-                    ids.insert(id.to_string(), format!("{file}:{at}"));
                 }
                 let text = batch.texts().value(i);
+                // The counts the run's script decision uses: no second pass over the text.
                 let normalized = normalize.document(text);
-                let counts = crate::normalize::script::ScriptTables::get().count(text);
-                tally.simplified += u64::from(counts.simplified);
-                tally.traditional += u64::from(counts.traditional);
+                tally.simplified += u64::from(normalized.counts.simplified);
+                tally.traditional += u64::from(normalized.counts.traditional);
                 if let Verdict::Drop { reason, .. } = normalized.verdict {
                     drop(reason);
                     continue;

@@ -95,6 +95,9 @@ pub struct Normalized {
     pub lang: &'static str,
     /// The script, before conversion.
     pub script: Script,
+    /// The Han, Simplified-only and Traditional-only characters the script was judged on
+    /// (of the normalized text, before conversion).
+    pub counts: script::ScriptCounts,
     /// The verdict.
     pub verdict: Verdict,
 }
@@ -153,7 +156,7 @@ impl NormalizeStage {
                 }
             }
         }
-        Normalized { text: (out != input).then_some(out), changes, lang, script, verdict }
+        Normalized { text: (out != input).then_some(out), changes, lang, script, counts, verdict }
     }
 }
 
